@@ -1,0 +1,89 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.AppHost.Cache;
+
+internal static class CacheBuilderExtensions
+{
+    /// <summary>Adds the Redis-compatible cache on the host that <see cref="CacheHostSelector"/> picks.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, string name)
+    {
+        var choice = CacheHostSelector.Choose(builder.Configuration[CacheHostSelector.SettingName]);
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            @event.Services.GetRequiredService<ILoggerFactory>()
+                .CreateLogger(typeof(CacheBuilderExtensions).Namespace!)
+                .LogInformation("The {Resource} resource runs on {CacheHost}, because {Reason}", name, choice.Host, choice.Reason);
+            return Task.CompletedTask;
+        });
+
+        if (choice.Host == CacheHost.Container)
+        {
+            return builder.AddRedis(name);
+        }
+
+        // The same generated, persisted secret that AddRedis would create, so both worlds share one setting.
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var workingDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "shop", name)).FullName;
+
+        var resource = choice.Host == CacheHost.RedisServer
+            ? new LocalCacheResource(name, "redis-server", workingDirectory, password)
+            : new LocalCacheResource(name, DotnetHost(), workingDirectory, password);
+
+        var cache = builder.AddResource(resource)
+            .WithEndpoint(name: LocalCacheResource.PrimaryEndpointName, scheme: "tcp")
+            .WithIconName("Database")
+            .WithArgs(context =>
+            {
+                var port = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
+                if (choice.Host == CacheHost.RedisServer)
+                {
+                    // A cache only: nothing is saved to disk.
+                    context.Args.Add("--port"); context.Args.Add(port);
+                    context.Args.Add("--bind"); context.Args.Add("127.0.0.1");
+                    context.Args.Add("--dir"); context.Args.Add(workingDirectory);
+                    context.Args.Add("--save"); context.Args.Add("");
+                    context.Args.Add("--appendonly"); context.Args.Add("no");
+                    context.Args.Add("--requirepass"); context.Args.Add(password);
+                }
+                else
+                {
+                    context.Args.Add(GarnetServerPath());
+                    context.Args.Add("--port"); context.Args.Add(port);
+                    context.Args.Add("--bind"); context.Args.Add("127.0.0.1");
+                    context.Args.Add("--memory"); context.Args.Add("256m");
+                    context.Args.Add("--index"); context.Args.Add("32m");
+                    context.Args.Add("--auth"); context.Args.Add("Password");
+                    context.Args.Add("--password"); context.Args.Add(password);
+                }
+            });
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
+            connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException($"The {name} connection string is not available yet."),
+            name: healthCheckKey);
+
+        return cache.WithHealthCheck(healthCheckKey);
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
+            ? hostPath
+            : "dotnet";
+
+    private static string GarnetServerPath()
+    {
+        var path = typeof(CacheBuilderExtensions).Assembly
+            .GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(attribute => attribute.Key == "GarnetServerPath")
+            .Value!;
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException("Garnet was not restored; run 'dotnet restore' for Shop.AppHost.", path);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Shop.OrderService.Model;
+
+namespace Shop.OrderService.Data;
+
+internal static class OrdersSeed
+{
+    /// <summary>
+    /// Alice's order of a Book and Bob's order of a Pen, added once to an empty database. The ids and
+    /// snapshots are those of the users and products services' own seed data.
+    /// </summary>
+    public static async Task SeedAsync(OrdersDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Orders.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        db.Orders.AddRange(
+            SeedOrder(userId: 1, new ProductSnapshot(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
+            SeedOrder(userId: 2, new ProductSnapshot(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static Order SeedOrder(int userId, ProductSnapshot product, DateTimeOffset createdAt)
+    {
+        var priced = OrderPricing.Price([new OrderLineRequest { ProductId = product.Id, Quantity = 1 }],
+            new Dictionary<int, ProductSnapshot> { [product.Id] = product });
+        return new Order
+        {
+            UserId = userId,
+            CreatedAt = createdAt,
+            Currency = priced.Currency,
+            Total = priced.Total,
+            Lines = [.. priced.Lines]
+        };
+    }
+}

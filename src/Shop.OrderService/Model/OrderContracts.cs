@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.OrderService.Model;
+
+public sealed record PlaceOrderRequest : IValidatableObject
+{
+    [Range(1, int.MaxValue)]
+    public required int UserId { get; init; }
+
+    [Required, Length(1, OrderRules.MaxLines)]
+    public required IReadOnlyList<OrderLineRequest> Lines { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Lines is not null && Lines.Select(l => l.ProductId).Distinct().Count() != Lines.Count)
+        {
+            yield return new ValidationResult("Each product may appear on one line only.", [nameof(Lines)]);
+        }
+    }
+}
+
+public sealed record OrderLineRequest
+{
+    [Range(1, int.MaxValue)]
+    public required int ProductId { get; init; }
+
+    [Range(1, OrderRules.MaxQuantity)]
+    public required int Quantity { get; init; }
+}
+
+/// <summary>The query of <c>GET /orders</c>: optionally only one user's orders.</summary>
+public sealed record OrderQuery
+{
+    [Range(1, int.MaxValue)]
+    public int? UserId { get; init; }
+}
+
+/// <summary>An order with its customer, as <c>GET /orders/{id}</c> shows it; the user is null once deleted.</summary>
+public sealed record OrderResponse(
+    int Id, DateTimeOffset CreatedAt, decimal Total, string Currency, UserSnapshot? User, IReadOnlyList<OrderLineResponse> Lines);
+
+/// <summary>An order in a list: the customer by id only.</summary>
+public sealed record OrderSummary(
+    int Id, int UserId, DateTimeOffset CreatedAt, decimal Total, string Currency, IReadOnlyList<OrderLineResponse> Lines)
+{
+    public static OrderSummary From(Order order) =>
+        new(order.Id, order.UserId, order.CreatedAt, order.Total, order.Currency, order.Lines.Select(OrderLineResponse.From).ToList());
+}
+
+public sealed record OrderLineResponse(int ProductId, string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal)
+{
+    public static OrderLineResponse From(OrderLine line) =>
+        new(line.ProductId, line.Sku, line.ProductName, line.UnitPrice, line.Quantity, line.LineTotal);
+}
+
+/// <summary>The user as the users service shows it.</summary>
+public sealed record UserSnapshot(int Id, string Name, string Email, int Age, DateTimeOffset CreatedAt);
+
+/// <summary>The product as the products service shows it.</summary>
+public sealed record ProductSnapshot(int Id, string Sku, string Name, decimal Price, string Currency, int Stock);
+
+public static class OrderRules
+{
+    public const int MaxLines = 50;
+    public const int MaxQuantity = 1000;
+}

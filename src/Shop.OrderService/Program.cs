@@ -1,0 +1,17 @@
+using Shop.OrderService.Apis;
+using Shop.OrderService.Data;
+using Shop.OrderService.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddOrderServices();
+
+var app = builder.Build();
+
+app.UseDefaultProblemDetails();
+app.MapDefaultEndpoints();
+app.MapOrdersApi();
+
+await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedAsync);
+app.Run();

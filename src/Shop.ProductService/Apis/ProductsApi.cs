@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Shop.ProductService.Data;
+using Shop.ProductService.Model;
+using Shop.ServiceDefaults;
+
+namespace Shop.ProductService.Apis;
+
+public static class ProductsApi
+{
+    public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/products").WithTags("Products");
+
+        api.MapGet("/", ListProducts).WithName(nameof(ListProducts));
+        api.MapGet("/{id:int}", GetProduct).WithName(nameof(GetProduct));
+        api.MapPost("/", CreateProduct).WithName(nameof(CreateProduct));
+        api.MapPut("/{id:int}", UpdateProduct).WithName(nameof(UpdateProduct));
+        api.MapDelete("/{id:int}", DeleteProduct).WithName(nameof(DeleteProduct));
+
+        return app;
+    }
+
+    public static async Task<Ok<Page<ProductResponse>>> ListProducts(
+        [AsParameters] PageRequest page, ProductsDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Products.OrderBy(p => p.Id).ToPageAsync(page, ProductResponse.From, cancellationToken));
+
+    public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetProduct(
+        int id, ProductsDbContext db, CancellationToken cancellationToken) =>
+        await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } product
+            ? TypedResults.Ok(ProductResponse.From(product))
+            : ProductNotFound(id);
+
+    public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(
+        ProductRequest request, ProductsDbContext db, CancellationToken cancellationToken)
+    {
+        var product = new Product
+        {
+            Sku = request.Sku,
+            Name = request.Name,
+            Price = request.Price,
+            Currency = request.Currency,
+            Stock = request.Stock
+        };
+        db.Products.Add(product);
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return SkuTaken(request.Sku);
+        }
+
+        return TypedResults.Created($"/products/{product.Id}", ProductResponse.From(product));
+    }
+
+    public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> UpdateProduct(
+        int id, ProductRequest request, ProductsDbContext db, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null)
+        {
+            return ProductNotFound(id);
+        }
+
+        (product.Sku, product.Name, product.Price, product.Currency, product.Stock) =
+            (request.Sku, request.Name, request.Price, request.Currency, request.Stock);
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return SkuTaken(request.Sku);
+        }
+
+        return TypedResults.Ok(ProductResponse.From(product));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteProduct(
+        int id, ProductsDbContext db, CancellationToken cancellationToken) =>
+        await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
+            ? ProductNotFound(id)
+            : TypedResults.NoContent();
+
+    private static async Task<bool> TrySaveAsync(ProductsDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueConstraintViolation())
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult ProductNotFound(int id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Product not found.",
+        detail: $"There is no product with id {id}.");
+
+    private static ProblemHttpResult SkuTaken(string sku) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "SKU already in use.",
+        detail: $"Another product already has the SKU '{sku}'.");
+}

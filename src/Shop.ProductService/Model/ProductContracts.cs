@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.ProductService.Model;
+
+/// <summary>The body of a create or an update: every field is required.</summary>
+public sealed record ProductRequest
+{
+    /// <summary>Upper-case letters, digits and dashes, unique across products.</summary>
+    [Required, StringLength(ProductRules.MaxSkuLength, MinimumLength = 1), RegularExpression(ProductRules.SkuPattern)]
+    public required string Sku { get; init; }
+
+    [Required, StringLength(ProductRules.MaxNameLength, MinimumLength = 1)]
+    public required string Name { get; init; }
+
+    [Range(typeof(decimal), "0", ProductRules.MaxPrice, ParseLimitsInInvariantCulture = true)]
+    public required decimal Price { get; init; }
+
+    /// <summary>An ISO 4217 code such as EUR or USD.</summary>
+    [Required, RegularExpression(ProductRules.CurrencyPattern)]
+    public required string Currency { get; init; }
+
+    [Range(0, ProductRules.MaxStock)]
+    public required int Stock { get; init; }
+}
+
+public sealed record ProductResponse(int Id, string Sku, string Name, decimal Price, string Currency, int Stock)
+{
+    public static ProductResponse From(Product product) =>
+        new(product.Id, product.Sku, product.Name, product.Price, product.Currency, product.Stock);
+}
+
+public static class ProductRules
+{
+    public const int MaxSkuLength = 32;
+    public const string SkuPattern = "^[A-Z0-9-]+$";
+    public const int MaxNameLength = 200;
+    public const string MaxPrice = "1000000";
+    public const string CurrencyPattern = "^[A-Z]{3}$";
+    public const int MaxStock = 1_000_000;
+}

@@ -1,0 +1,17 @@
+using Shop.ProductService.Apis;
+using Shop.ProductService.Data;
+using Shop.ProductService.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddProductServices();
+
+var app = builder.Build();
+
+app.UseDefaultProblemDetails();
+app.MapDefaultEndpoints();
+app.MapProductsApi();
+
+await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedAsync);
+app.Run();

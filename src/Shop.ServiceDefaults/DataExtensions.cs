@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class DataExtensions
+{
+    /// <summary>Registers a DbContext on the SQLite database named by the connection string <paramref name="connectionName"/>, with a health check.</summary>
+    public static IHostApplicationBuilder AddSqliteDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"The connection string '{connectionName}' is missing.");
+
+        builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations, switches the database to write-ahead logging and, in Development, seeds it once.</summary>
+    public static async Task MigrateDbContextAsync<TContext>(this WebApplication app, Func<TContext, CancellationToken, Task>? developmentSeed = null)
+        where TContext : DbContext
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<TContext>>();
+        var stopping = app.Lifetime.ApplicationStopping;
+
+        var connection = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await db.Database.MigrateAsync(stopping);
+        // WAL lets readers proceed while one writer commits; it is a property of the file, so set once.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", stopping);
+
+        if (developmentSeed is not null && app.Environment.IsDevelopment())
+        {
+            await developmentSeed(db, stopping);
+        }
+
+        logger.LogInformation("Database {Database} is migrated", connection.DataSource);
+    }
+
+    /// <summary>Whether saving failed on a UNIQUE constraint, e.g. a duplicate email.</summary>
+    public static bool IsUniqueConstraintViolation(this DbUpdateException exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 };
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Shop.ServiceDefaults;
+
+/// <summary>The query of a paged list: <c>?pageIndex=0&amp;pageSize=20</c>.</summary>
+public sealed record PageRequest(
+    [property: Range(0, PageRequest.MaxPageIndex)] int PageIndex = 0,
+    [property: Range(1, PageRequest.MaxPageSize)] int PageSize = PageRequest.DefaultPageSize)
+{
+    public const int MaxPageIndex = 1_000_000;
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 20;
+}
+
+/// <summary>One page of a list, with the total count of items across all pages.</summary>
+public sealed record Page<T>(int PageIndex, int PageSize, int TotalCount, IReadOnlyList<T> Items);
+
+public static class PagingExtensions
+{
+    /// <summary>Reads one page of an ordered query, and the total count.</summary>
+    public static async Task<Page<TResult>> ToPageAsync<TSource, TResult>(
+        this IOrderedQueryable<TSource> query,
+        PageRequest page,
+        Func<TSource, TResult> map,
+        CancellationToken cancellationToken)
+        where TSource : class
+    {
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .Skip(page.PageIndex * page.PageSize)
+            .Take(page.PageSize)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return new Page<TResult>(page.PageIndex, page.PageSize, total, items.Select(map).ToList());
+    }
+}

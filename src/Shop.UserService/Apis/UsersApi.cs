@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Shop.ServiceDefaults;
+using Shop.UserService.Caching;
+using Shop.UserService.Data;
+using Shop.UserService.Model;
+
+namespace Shop.UserService.Apis;
+
+public static class UsersApi
+{
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/users").WithTags("Users");
+
+        api.MapGet("/", ListUsers).WithName(nameof(ListUsers));
+        api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser));
+        api.MapPost("/", CreateUser).WithName(nameof(CreateUser));
+        api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser));
+        api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser));
+
+        return app;
+    }
+
+    public static async Task<Ok<Page<UserResponse>>> ListUsers(
+        [AsParameters] PageRequest page, UsersDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Users.OrderBy(u => u.Id).ToPageAsync(page, UserResponse.From, cancellationToken));
+
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(
+        int id, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+    {
+        if (await cache.GetAsync(id) is { } cached)
+        {
+            return TypedResults.Ok(cached);
+        }
+
+        var version = await cache.GetVersionAsync(id);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var response = UserResponse.From(user);
+        await cache.SetIfUnchangedAsync(response, version);
+        return TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUser(
+        UserRequest request, UsersDbContext db, CancellationToken cancellationToken)
+    {
+        var user = new User { Name = request.Name, Email = request.Email, Age = request.Age, CreatedAt = DateTimeOffset.UtcNow };
+        db.Users.Add(user);
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return EmailTaken(request.Email);
+        }
+
+        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(
+        int id, UserRequest request, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        (user.Name, user.Email, user.Age) = (request.Name, request.Email, request.Age);
+        if (!await TrySaveAsync(db, cancellationToken))
+        {
+            return EmailTaken(request.Email);
+        }
+
+        await cache.InvalidateAsync(id);
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
+        int id, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+    {
+        if (await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return UserNotFound(id);
+        }
+
+        await cache.InvalidateAsync(id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<bool> TrySaveAsync(UsersDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueConstraintViolation())
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult UserNotFound(int id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "User not found.",
+        detail: $"There is no user with id {id}.");
+
+    private static ProblemHttpResult EmailTaken(string email) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Email already in use.",
+        detail: $"Another user already has the email '{email}'.");
+}

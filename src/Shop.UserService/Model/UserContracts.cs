@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.UserService.Model;
+
+/// <summary>The body of a create or an update: every field is required.</summary>
+public sealed record UserRequest
+{
+    [Required, StringLength(UserRules.MaxNameLength, MinimumLength = 1)]
+    public required string Name { get; init; }
+
+    [Required, EmailAddress, StringLength(UserRules.MaxEmailLength)]
+    public required string Email { get; init; }
+
+    [Range(UserRules.MinAge, UserRules.MaxAge)]
+    public required int Age { get; init; }
+}
+
+/// <summary>A user as the API and the user cache show it.</summary>
+public sealed record UserResponse(int Id, string Name, string Email, int Age, DateTimeOffset CreatedAt)
+{
+    public static UserResponse From(User user) => new(user.Id, user.Name, user.Email, user.Age, user.CreatedAt);
+}
+
+public static class UserRules
+{
+    public const int MaxNameLength = 100;
+    public const int MaxEmailLength = 254;
+    public const int MinAge = 0;
+    public const int MaxAge = 150;
+}
