@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>The calls and checks that the whole-topology tests share.</summary>
+public static class ShopApi
+{
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToUpperInvariant();
+
+    public static async Task<UserDto> CreateUserAsync(this ShopTopology shop, string name = "Dana", int age = 41)
+    {
+        var response = await shop.Users.PostAsJsonAsync("/users",
+            new { name, email = $"{Guid.NewGuid():N}@example.com", age }, TestContext.Current.CancellationToken);
+        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+    }
+
+    public static async Task<ProductDto> CreateProductAsync(
+        this ShopTopology shop, string name = "Notebook", decimal price = 4.25m, string currency = "EUR", int stock = 10)
+    {
+        var response = await shop.Products.PostAsJsonAsync("/products",
+            new { sku = Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
+        return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
+    }
+
+    public static async Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int userId, params (int ProductId, int Quantity)[] lines) =>
+        await shop.Orders.PostAsJsonAsync("/orders",
+            new { userId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) },
+            TestContext.Current.CancellationToken);
+
+    public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
+        await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);
+
+    /// <summary>Asserts the status, then reads the body.</summary>
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"The body was empty: {body}");
+    }
+
+    /// <summary>Asserts an RFC 9457 problem response with the status and a traceId, and returns its body.</summary>
+    public static async Task<JsonElement> ReadProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var problem = await response.ReadAsync<JsonElement>(expected);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+        return problem;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>Each cache host that this machine can run gives the services the same cache.</summary>
+[Collection(OwnTopologyCollection.Name)]
+public sealed class CacheHostTests
+{
+    public static TheoryData<string, string> HostsOnThisMachine()
+    {
+        // Garnet comes from NuGet, so it is always available; redis-server only where it is installed.
+        var hosts = new TheoryData<string, string> { { "garnet", "garnet_version" } };
+        if (Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "redis-server"))))
+        {
+            hosts.Add("redis-server", "redis_version");
+        }
+
+        return hosts;
+    }
+
+    [Theory]
+    [MemberData(nameof(HostsOnThisMachine))]
+    public async Task EveryHostRunsTheSameCacheBehaviour(string host, string serverInfoField)
+    {
+        await using var shop = await ShopTopology.StartAsync(host);
+        var cache = await shop.CacheAsync();
+        Assert.Contains(serverInfoField, (await cache.ExecuteAsync("INFO", "server")).ToString());
+
+        var outcome = await RunScenarioAsync(shop);
+
+        Assert.Equal(new ScenarioOutcome(
+            CachedAfterLookup: true,
+            NameInOrderBeforeUpdate: "Judy",
+            CachedAfterUpdate: false,
+            NameInOrderAfterUpdate: "Judy Moss",
+            OrderTotal: 9.00m), outcome);
+    }
+
+    [Fact]
+    public async Task AnUnknownCacheHostSettingIsRefusedAtStartup()
+    {
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await ShopTopology.StartAsync("memcached"));
+
+        Assert.Contains("Cache:Host", exception.Message);
+    }
+
+    private static async Task<ScenarioOutcome> RunScenarioAsync(ShopTopology shop)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var cache = await shop.CacheAsync();
+        var user = await shop.CreateUserAsync("Judy");
+        var product = await shop.CreateProductAsync(price: 3m);
+        var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        var before = await shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        var cachedAfterLookup = await cache.KeyExistsAsync($"users:{user.Id}");
+
+        var update = await shop.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Judy Moss", email = user.Email, age = user.Age }, cancellation);
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        var cachedAfterUpdate = await cache.KeyExistsAsync($"users:{user.Id}");
+        var after = await shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+
+        return new ScenarioOutcome(cachedAfterLookup, before.User?.Name, cachedAfterUpdate, after.User?.Name, after.Total);
+    }
+
+    private sealed record ScenarioOutcome(
+        bool CachedAfterLookup, string? NameInOrderBeforeUpdate, bool CachedAfterUpdate, string? NameInOrderAfterUpdate, decimal OrderTotal);
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+[Collection(OwnTopologyCollection.Name)]
+public sealed class PersistenceTests
+{
+    [Fact]
+    public async Task DataSurvivesARestartOfTheAppHost()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-restart-").FullName;
+        try
+        {
+            UserDto user;
+            ProductDto product;
+            OrderDto order;
+            await using (var first = await ShopTopology.StartAsync(dataDirectory: dataDirectory))
+            {
+                user = await first.CreateUserAsync("Karl");
+                product = await first.CreateProductAsync("Globe", 15m);
+                order = await (await first.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            }
+
+            await using var second = await ShopTopology.StartAsync(dataDirectory: dataDirectory);
+
+            Assert.Equal(user, await second.Users.GetAsync<UserDto>($"/users/{user.Id}"));
+            Assert.Equal(product, await second.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
+            var reread = await second.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+            Assert.Equal((order.Total, "Karl"), (reread.Total, reread.User?.Name));
+            Assert.Equal(order.Lines, reread.Lines);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}

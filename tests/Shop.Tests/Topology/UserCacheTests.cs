@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+public sealed class UserCacheTests(ShopFixture fixture)
+{
+    private ShopTopology Shop => fixture.Topology;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AfterTheFirstLookupTheUserIsInTheCache()
+    {
+        var user = await Shop.CreateUserAsync("Frank", 50);
+        var cache = await Shop.CacheAsync();
+        Assert.False(await cache.KeyExistsAsync($"users:{user.Id}"));
+
+        await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}");
+
+        var cached = await cache.StringGetAsync($"users:{user.Id}");
+        Assert.True(cached.HasValue);
+        Assert.Equal(user, JsonSerializer.Deserialize<UserDto>(cached.ToString(), JsonSerializerOptions.Web));
+        Assert.NotNull(await cache.KeyTimeToLiveAsync($"users:{user.Id}"));
+    }
+
+    [Fact]
+    public async Task AnOrderLookupAlsoFillsTheCache()
+    {
+        var user = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync();
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var cache = await Shop.CacheAsync();
+        await cache.KeyDeleteAsync($"users:{user.Id}");
+
+        await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+
+        Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"));
+    }
+
+    [Fact]
+    public async Task OrdersAreServedFromTheCacheWhenTheUserIsThere()
+    {
+        var user = await Shop.CreateUserAsync("Grace");
+        var product = await Shop.CreateProductAsync();
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var cache = await Shop.CacheAsync();
+
+        // Only a lookup that reads the cache can see a name the database never had.
+        await cache.StringSetAsync($"users:{user.Id}", JsonSerializer.Serialize(user with { Name = "Grace (cached)" }, JsonSerializerOptions.Web));
+
+        Assert.Equal("Grace (cached)", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+    }
+
+    [Fact]
+    public async Task AfterAnUpdateTheOrderShowsTheNewName()
+    {
+        var user = await Shop.CreateUserAsync("Heidi");
+        var product = await Shop.CreateProductAsync();
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        Assert.Equal("Heidi", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+
+        var update = await Shop.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Heidi Klein", email = user.Email, age = user.Age }, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+
+        Assert.Equal("Heidi Klein", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Heidi Klein", (await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+    }
+
+    [Fact]
+    public async Task AfterADeleteTheUserIsGoneFromCacheAndOrders()
+    {
+        var user = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync();
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+
+        var delete = await Shop.Users.DeleteAsync($"/users/{user.Id}", Cancellation);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        Assert.False(await (await Shop.CacheAsync()).KeyExistsAsync($"users:{user.Id}"));
+        Assert.Null((await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
+        await (await Shop.Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ConcurrentLookupsNeverResurrectTheNameBeforeAnUpdate()
+    {
+        var user = await Shop.CreateUserAsync("Ivan");
+        for (var round = 1; round <= 20; round++)
+        {
+            var name = $"Ivan {round}";
+            var lookups = Enumerable.Range(0, 4).Select(_ => Shop.Users.GetAsync($"/users/{user.Id}", Cancellation)).ToList();
+            var update = await Shop.Users.PutAsJsonAsync($"/users/{user.Id}", new { name, email = user.Email, age = user.Age }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            await Task.WhenAll(lookups);
+
+            Assert.Equal(name, (await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        }
+    }
+}
