@@ -48,7 +48,17 @@ public static class DataExtensions
         logger.LogInformation("Database {Database} is migrated", connection.DataSource);
     }
 
-    /// <summary>Whether saving failed on a UNIQUE constraint, e.g. a duplicate email.</summary>
-    public static bool IsUniqueConstraintViolation(this DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 };
+    /// <summary>Saves, or answers false when a UNIQUE constraint refuses the change, e.g. a duplicate email.</summary>
+    public static async Task<bool> TrySaveChangesAsync(this DbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 })
+        {
+            return false;
+        }
+    }
 }

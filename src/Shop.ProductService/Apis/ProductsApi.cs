@@ -43,7 +43,7 @@ public static class ProductsApi
             Stock = request.Stock
         };
         db.Products.Add(product);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return SkuTaken(request.Sku);
         }
@@ -62,7 +62,7 @@ public static class ProductsApi
 
         (product.Sku, product.Name, product.Price, product.Currency, product.Stock) =
             (request.Sku, request.Name, request.Price, request.Currency, request.Stock);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return SkuTaken(request.Sku);
         }
@@ -75,19 +75,6 @@ public static class ProductsApi
         await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? ProductNotFound(id)
             : TypedResults.NoContent();
-
-    private static async Task<bool> TrySaveAsync(ProductsDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueConstraintViolation())
-        {
-            return false;
-        }
-    }
 
     private static ProblemHttpResult ProductNotFound(int id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

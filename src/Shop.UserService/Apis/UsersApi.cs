@@ -52,7 +52,7 @@ public static class UsersApi
     {
         var user = new User { Name = request.Name, Email = request.Email, Age = request.Age, CreatedAt = DateTimeOffset.UtcNow };
         db.Users.Add(user);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EmailTaken(request.Email);
         }
@@ -70,7 +70,7 @@ public static class UsersApi
         }
 
         (user.Name, user.Email, user.Age) = (request.Name, request.Email, request.Age);
-        if (!await TrySaveAsync(db, cancellationToken))
+        if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EmailTaken(request.Email);
         }
@@ -89,19 +89,6 @@ public static class UsersApi
 
         await cache.InvalidateAsync(id);
         return TypedResults.NoContent();
-    }
-
-    private static async Task<bool> TrySaveAsync(UsersDbContext db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueConstraintViolation())
-        {
-            return false;
-        }
     }
 
     private static ProblemHttpResult UserNotFound(int id) => TypedResults.Problem(
