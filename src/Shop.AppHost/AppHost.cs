@@ -13,10 +13,12 @@ var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
 
 var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Products)
     .WithSqliteDatabase(ResourceNames.ProductsDatabase, dataDirectory)
+    .WithSettingsFrom(builder.Configuration, "Reservations")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
     .WithSqliteDatabase(ResourceNames.OrdersDatabase, dataDirectory)
+    .WithSettingsFrom(builder.Configuration, "Ordering")
     .WithReference(cache).WaitFor(cache)
     .WithReference(users).WaitFor(users)
     .WithReference(products).WaitFor(products)

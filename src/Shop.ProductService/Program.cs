@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseDefaultProblemDetails();
 app.MapDefaultEndpoints();
 app.MapProductsApi();
+app.MapReservationsApi();
 
 await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedAsync);
 app.Run();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -31,12 +32,21 @@ public static class Extensions
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler(options =>
+            {
                 // A retried POST could act twice; only requests that are safe to repeat are retried.
-                options.Retry.DisableForUnsafeHttpMethods());
+                options.Retry.DisableForUnsafeHttpMethods();
+                // Fail within seconds rather than half a minute, so that callers get a prompt 503.
+                options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+            });
             http.AddServiceDiscovery();
         });
 
         builder.AddDefaultProblemDetails();
+        // Enums are part of the API by name (an order's "Confirmed"), never by number.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
 
         return builder;

@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
+using Shop.OrderService.Ordering;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Apis;
@@ -16,6 +19,7 @@ public static class OrdersApi
         api.MapGet("/", ListOrders).WithName(nameof(ListOrders));
         api.MapGet("/{id:int}", GetOrder).WithName(nameof(GetOrder));
         api.MapPost("/", PlaceOrder).WithName(nameof(PlaceOrder));
+        api.MapPost("/{id:int}/cancel", CancelOrder).WithName(nameof(CancelOrder));
 
         return app;
     }
@@ -23,7 +27,7 @@ public static class OrdersApi
     public static async Task<Ok<Page<OrderSummary>>> ListOrders(
         [AsParameters] OrderQuery query, [AsParameters] PageRequest page, OrdersDbContext db, CancellationToken cancellationToken)
     {
-        var orders = db.Orders.Include(o => o.Lines).AsQueryable();
+        var orders = db.Orders.Include(o => o.Lines).Where(o => o.Status != OrderStatus.Failed);
         if (query.UserId is { } userId)
         {
             orders = orders.Where(o => o.UserId == userId);
@@ -35,68 +39,65 @@ public static class OrdersApi
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrder(
         int id, OrdersDbContext db, UsersClient users, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.Include(o => o.Lines).AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        var order = await FindAsync(db, id, cancellationToken);
         if (order is null)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Order not found.",
-                detail: $"There is no order with id {id}.");
+            return OrderNotFound(id);
         }
 
         var user = await users.GetAsync(order.UserId, cancellationToken);
-        return TypedResults.Ok(ToResponse(order, user));
+        return TypedResults.Ok(OrderResponse.From(order, user));
     }
 
+    /// <summary>Places an order; with an Idempotency-Key, repeats of the same request get the first answer.</summary>
     public static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> PlaceOrder(
-        PlaceOrderRequest request, OrdersDbContext db, UsersClient users, ProductsClient products, CancellationToken cancellationToken)
+        PlaceOrderRequest request,
+        [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1)] string? idempotencyKey,
+        IdempotentPlacement placement,
+        CancellationToken cancellationToken)
     {
-        var userLookup = users.GetAsync(request.UserId, cancellationToken);
-        var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
-        var user = await userLookup;
-        var found = await productLookup;
-
-        if (user is null)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "User not found.",
-                detail: $"There is no user with id {request.UserId}.");
-        }
-
-        var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Product not found.",
-                detail: $"There is no product with id {string.Join(", ", missing)}.",
-                extensions: new Dictionary<string, object?> { ["productIds"] = missing });
-        }
-
-        var priced = OrderPricing.Price(request.Lines, found);
-        if (priced.Error is not null)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "The order cannot be priced.",
-                detail: priced.Error);
-        }
-
-        var order = new Order
-        {
-            UserId = request.UserId,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Currency = priced.Currency,
-            Total = priced.Total,
-            Lines = [.. priced.Lines]
-        };
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
-
-        return TypedResults.Created($"/orders/{order.Id}", ToResponse(order, user));
+        var result = await placement.PlaceAsync(idempotencyKey, request, cancellationToken);
+        return result.Order is { } order
+            ? TypedResults.Created($"/orders/{order.Id}", order)
+            : TypedResults.Problem(result.Problem!);
     }
 
-    private static OrderResponse ToResponse(Order order, UserSnapshot? user) =>
-        new(order.Id, order.CreatedAt, order.Total, order.Currency, user, order.Lines.Select(OrderLineResponse.From).ToList());
+    /// <summary>Cancels a confirmed order and releases its stock; cancelling again changes nothing.</summary>
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(
+        int id, OrdersDbContext db, ProductsClient products, UsersClient users, CancellationToken cancellationToken)
+    {
+        var order = await FindAsync(db, id, cancellationToken);
+        if (order is null)
+        {
+            return OrderNotFound(id);
+        }
+
+        if (order.Status == OrderStatus.Pending)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Order still being placed.",
+                detail: $"Order {id} is still being placed; cancel it once it is confirmed.");
+        }
+
+        if (order.Status == OrderStatus.Confirmed)
+        {
+            await products.ReleaseAsync(order.Id, cancellationToken);
+            await db.Orders
+                .Where(o => o.Id == id && o.Status == OrderStatus.Confirmed)
+                .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, OrderStatus.Cancelled), cancellationToken);
+            order.Status = OrderStatus.Cancelled;
+        }
+
+        return TypedResults.Ok(OrderResponse.From(order, await users.GetAsync(order.UserId, cancellationToken)));
+    }
+
+    private static Task<Order?> FindAsync(OrdersDbContext db, int id, CancellationToken cancellationToken) =>
+        db.Orders.Include(o => o.Lines).AsNoTracking()
+            .FirstOrDefaultAsync(o => o.Id == id && o.Status != OrderStatus.Failed, cancellationToken);
+
+    private static ProblemHttpResult OrderNotFound(int id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Order not found.",
+        detail: $"There is no order with id {id}.");
 }

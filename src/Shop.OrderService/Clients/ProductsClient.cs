@@ -1,7 +1,11 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Clients;
 
+/// <summary>The products service: product lookups, and the stock reservations of orders.</summary>
 public sealed class ProductsClient(HttpClient http)
 {
     public const string ServiceName = "products";
@@ -13,4 +17,62 @@ public sealed class ProductsClient(HttpClient http)
             http.GetFromServiceAsync<ProductSnapshot>($"/products/{id}", ServiceName, cancellationToken)));
         return products.OfType<ProductSnapshot>().ToDictionary(p => p.Id);
     }
+
+    /// <summary>Holds the stock of every line of an order, or of none. Repeating it for the same order holds nothing more.</summary>
+    public async Task<ReservationOutcome> ReserveAsync(int orderId, IEnumerable<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        var body = new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) };
+        using var response = await SendAsync(HttpMethod.Post, "/reservations", JsonContent.Create(body), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return problem.TryGetProperty("productIds", out var productIds)
+                ? new ReservationOutcome.ShortOfStock(productIds.Deserialize<List<int>>()!)
+                : new ReservationOutcome.Released();
+        }
+
+        response.EnsureSuccessStatusCode();
+        return new ReservationOutcome.Held();
+    }
+
+    /// <summary>Keeps the held stock of an order for good.</summary>
+    public async Task<ReservationOutcome> ConfirmAsync(int orderId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/confirm", null, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            return new ReservationOutcome.Released();
+        }
+
+        response.EnsureSuccessStatusCode();
+        return new ReservationOutcome.Held();
+    }
+
+    /// <summary>Gives the stock of an order back; harmless when repeated or when nothing is held.</summary>
+    public async Task ReleaseAsync(int orderId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/release", null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The state of an order's reservation, or null when the products service has none.</summary>
+    public Task<ReservationSnapshot?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
+        http.GetFromServiceAsync<ReservationSnapshot>($"/reservations/{orderId}", ServiceName, cancellationToken);
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken) =>
+        http.SendToServiceAsync(new HttpRequestMessage(method, uri) { Content = content }, ServiceName, cancellationToken);
 }
+
+/// <summary>What the products service did with a reserve or a confirm.</summary>
+public abstract record ReservationOutcome
+{
+    public sealed record Held : ReservationOutcome;
+
+    public sealed record ShortOfStock(IReadOnlyList<int> ProductIds) : ReservationOutcome;
+
+    /// <summary>The order's stock was released (or never held) and cannot be held for it again.</summary>
+    public sealed record Released : ReservationOutcome;
+}
+
+/// <summary>An order's reservation as the products service shows it; Status is Held, Confirmed or Released.</summary>
+public sealed record ReservationSnapshot(int OrderId, string Status);

@@ -6,16 +6,25 @@ namespace Shop.OrderService.Data;
 public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
 {
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var order = modelBuilder.Entity<Order>();
         order.HasIndex(o => o.UserId);
+        order.HasIndex(o => new { o.Status, o.CreatedAt });
+        order.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        order.Property(o => o.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         order.Property(o => o.Currency).HasMaxLength(3);
         order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
 
         var line = modelBuilder.Entity<OrderLine>();
         line.Property(l => l.Sku).HasMaxLength(32);
         line.Property(l => l.ProductName).HasMaxLength(200);
+
+        var idempotency = modelBuilder.Entity<IdempotencyRecord>();
+        idempotency.HasKey(r => r.Key);
+        idempotency.Property(r => r.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength);
+        idempotency.HasIndex(r => r.CreatedAt);
     }
 }

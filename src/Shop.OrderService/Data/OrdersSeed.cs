@@ -16,20 +16,21 @@ internal static class OrdersSeed
             return;
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTime.UtcNow;
         db.Orders.AddRange(
             SeedOrder(userId: 1, new ProductSnapshot(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
             SeedOrder(userId: 2, new ProductSnapshot(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static Order SeedOrder(int userId, ProductSnapshot product, DateTimeOffset createdAt)
+    private static Order SeedOrder(int userId, ProductSnapshot product, DateTime createdAt)
     {
         var priced = OrderPricing.Price([new OrderLineRequest { ProductId = product.Id, Quantity = 1 }],
             new Dictionary<int, ProductSnapshot> { [product.Id] = product });
         return new Order
         {
             UserId = userId,
+            Status = OrderStatus.Confirmed,
             CreatedAt = createdAt,
             Currency = priced.Currency,
             Total = priced.Total,

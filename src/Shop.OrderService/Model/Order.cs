@@ -4,7 +4,8 @@ public sealed class Order
 {
     public int Id { get; set; }
     public int UserId { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
+    public OrderStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
     public required string Currency { get; set; }
     public decimal Total { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
@@ -21,4 +22,19 @@ public sealed class OrderLine
     public decimal UnitPrice { get; set; }
     public int Quantity { get; set; }
     public decimal LineTotal { get; set; }
+}
+
+public enum OrderStatus
+{
+    /// <summary>Stored, with its stock being reserved: placement is in flight, or recovery will finish or undo it.</summary>
+    Pending,
+
+    /// <summary>The stock is reserved for good.</summary>
+    Confirmed,
+
+    /// <summary>Cancelled by the customer; its stock is released. Final.</summary>
+    Cancelled,
+
+    /// <summary>Placement failed and its stock could not be released yet; recovery releases it and removes the order. Never shown.</summary>
+    Failed
 }

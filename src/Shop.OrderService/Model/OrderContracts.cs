@@ -37,14 +37,18 @@ public sealed record OrderQuery
 
 /// <summary>An order with its customer, as <c>GET /orders/{id}</c> shows it; the user is null once deleted.</summary>
 public sealed record OrderResponse(
-    int Id, DateTimeOffset CreatedAt, decimal Total, string Currency, UserSnapshot? User, IReadOnlyList<OrderLineResponse> Lines);
+    int Id, OrderStatus Status, DateTime CreatedAt, decimal Total, string Currency, UserSnapshot? User, IReadOnlyList<OrderLineResponse> Lines)
+{
+    public static OrderResponse From(Order order, UserSnapshot? user) =>
+        new(order.Id, order.Status, order.CreatedAt, order.Total, order.Currency, user, order.Lines.Select(OrderLineResponse.From).ToList());
+}
 
 /// <summary>An order in a list: the customer by id only.</summary>
 public sealed record OrderSummary(
-    int Id, int UserId, DateTimeOffset CreatedAt, decimal Total, string Currency, IReadOnlyList<OrderLineResponse> Lines)
+    int Id, int UserId, OrderStatus Status, DateTime CreatedAt, decimal Total, string Currency, IReadOnlyList<OrderLineResponse> Lines)
 {
     public static OrderSummary From(Order order) =>
-        new(order.Id, order.UserId, order.CreatedAt, order.Total, order.Currency, order.Lines.Select(OrderLineResponse.From).ToList());
+        new(order.Id, order.UserId, order.Status, order.CreatedAt, order.Total, order.Currency, order.Lines.Select(OrderLineResponse.From).ToList());
 }
 
 public sealed record OrderLineResponse(int ProductId, string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal)

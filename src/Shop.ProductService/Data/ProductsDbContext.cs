@@ -6,6 +6,8 @@ namespace Shop.ProductService.Data;
 public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+    public DbSet<ReservationLine> ReservationLines => Set<ReservationLine>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -14,6 +16,16 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
         product.HasIndex(p => p.Sku).IsUnique();
         product.Property(p => p.Name).HasMaxLength(ProductRules.MaxNameLength);
         product.Property(p => p.Currency).HasMaxLength(3);
+        // The last line of defence against overselling: whatever the code does, stock cannot go negative.
         product.ToTable(table => table.HasCheckConstraint("CK_Products_Stock", "\"Stock\" >= 0"));
+
+        var reservation = modelBuilder.Entity<Reservation>();
+        reservation.HasKey(r => r.OrderId);
+        reservation.Property(r => r.OrderId).ValueGeneratedNever();
+        reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        reservation.HasIndex(r => new { r.Status, r.CreatedAt });
+        reservation.Property(r => r.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        reservation.Property(r => r.UpdatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        reservation.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.OrderId);
     }
 }

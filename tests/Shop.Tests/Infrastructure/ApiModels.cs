@@ -8,8 +8,12 @@ public sealed record ProductDto(int Id, string Sku, string Name, decimal Price, 
 
 public sealed record OrderLineDto(int ProductId, string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal);
 
-public sealed record OrderDto(int Id, DateTimeOffset CreatedAt, decimal Total, string Currency, UserDto? User, IReadOnlyList<OrderLineDto> Lines);
+public sealed record OrderDto(int Id, string Status, DateTimeOffset CreatedAt, decimal Total, string Currency, UserDto? User, IReadOnlyList<OrderLineDto> Lines);
 
-public sealed record OrderSummaryDto(int Id, int UserId, decimal Total, string Currency, IReadOnlyList<OrderLineDto> Lines);
+public sealed record OrderSummaryDto(int Id, int UserId, string Status, decimal Total, string Currency, IReadOnlyList<OrderLineDto> Lines);
 
 public sealed record PageDto<T>(int PageIndex, int PageSize, int TotalCount, IReadOnlyList<T> Items);
+
+public sealed record ReservationDto(int OrderId, string Status, IReadOnlyList<ReservationLineDto> Lines);
+
+public sealed record ReservationLineDto(int ProductId, int Quantity);

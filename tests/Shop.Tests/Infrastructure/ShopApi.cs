@@ -24,10 +24,29 @@ public static class ShopApi
         return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
     }
 
-    public static async Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int userId, params (int ProductId, int Quantity)[] lines) =>
-        await shop.Orders.PostAsJsonAsync("/orders",
-            new { userId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) },
-            TestContext.Current.CancellationToken);
+    public static Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int userId, params (int ProductId, int Quantity)[] lines) =>
+        shop.PlaceOrderAsync(null, userId, lines);
+
+    public static async Task<HttpResponseMessage> PlaceOrderAsync(
+        this ShopTopology shop, string? idempotencyKey, int userId, params (int ProductId, int Quantity)[] lines)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+        {
+            Content = JsonContent.Create(new { userId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) })
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await shop.Orders.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>
+        (await shop.Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
+
+    public static async Task<PageDto<OrderSummaryDto>> OrdersOfAsync(this ShopTopology shop, int userId) =>
+        await shop.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
 
     public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
         await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);

@@ -29,14 +29,17 @@ public sealed class ShopTopology : IAsyncDisposable
     public HttpClient Products { get; }
     public HttpClient Orders { get; }
 
-    /// <summary>Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless <paramref name="dataDirectory"/> is given.</summary>
-    public static async Task<ShopTopology> StartAsync(string cacheHost = "auto", string? dataDirectory = null)
+    /// <summary>
+    /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
+    /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as <c>Reservations:HoldTimeout=00:00:02</c>.
+    /// </summary>
+    public static async Task<ShopTopology> StartAsync(string cacheHost = "auto", string? dataDirectory = null, params string[] settings)
     {
         var ownedDataDirectory = dataDirectory is null ? Directory.CreateTempSubdirectory("shop-tests-").FullName : null;
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
-                [$"Cache:Host={cacheHost}", $"Data:Directory={dataDirectory ?? ownedDataDirectory}"]);
+                [$"Cache:Host={cacheHost}", $"Data:Directory={dataDirectory ?? ownedDataDirectory}", .. settings]);
 
             var app = await builder.BuildAsync().WaitAsync(StartTimeout);
             await app.StartAsync().WaitAsync(StartTimeout);
@@ -52,6 +55,22 @@ public sealed class ShopTopology : IAsyncDisposable
             Directory.Delete(ownedDataDirectory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>Stops a resource with the dashboard's Stop command, and waits until it has stopped.</summary>
+    public async Task StopResourceAsync(string resource)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand).WaitAsync(StartTimeout);
+        Assert.True(result.Success, result.Message);
+        await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
+    }
+
+    /// <summary>Starts a stopped resource with the dashboard's Start command, and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand).WaitAsync(StartTimeout);
+        Assert.True(result.Success, result.Message);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
     }
 
     /// <summary>A client of the cache, on the connection string the services get.</summary>

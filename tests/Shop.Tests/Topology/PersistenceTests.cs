@@ -25,7 +25,7 @@ public sealed class PersistenceTests
             await using var second = await ShopTopology.StartAsync(dataDirectory: dataDirectory);
 
             Assert.Equal(user, await second.Users.GetAsync<UserDto>($"/users/{user.Id}"));
-            Assert.Equal(product, await second.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
+            Assert.Equal(product with { Stock = product.Stock - 2 }, await second.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
             var reread = await second.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
             Assert.Equal((order.Total, "Karl"), (reread.Total, reread.User?.Name));
             Assert.Equal(order.Lines, reread.Lines);

@@ -1,0 +1,16 @@
+namespace Shop.OrderService.Ordering;
+
+public sealed class OrderingOptions
+{
+    /// <summary>How long an order may stay Pending before recovery finishes or undoes it.</summary>
+    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often recovery looks for Pending and Failed orders and expired idempotency keys.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an Idempotency-Key and its answer are kept.</summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a repeat waits for the first request with its key to be answered.</summary>
+    public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(30);
+}

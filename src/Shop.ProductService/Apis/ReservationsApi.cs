@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.ProductService.Model;
+using Shop.ProductService.Reservations;
+
+namespace Shop.ProductService.Apis;
+
+/// <summary>Stock reservations, for the orders service: hold all lines of an order or none, then confirm or release.</summary>
+public static class ReservationsApi
+{
+    public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/reservations").WithTags("Reservations");
+
+        api.MapPost("/", Reserve).WithName(nameof(Reserve));
+        api.MapGet("/{orderId:int}", GetReservation).WithName(nameof(GetReservation));
+        api.MapPost("/{orderId:int}/confirm", ConfirmReservation).WithName(nameof(ConfirmReservation));
+        api.MapPost("/{orderId:int}/release", ReleaseReservation).WithName(nameof(ReleaseReservation));
+
+        return app;
+    }
+
+    public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ProblemHttpResult>> Reserve(
+        ReserveRequest request, ReservationStore store, CancellationToken cancellationToken) =>
+        await store.ReserveAsync(request, cancellationToken) switch
+        {
+            ReserveOutcome.Held held => TypedResults.Created($"/reservations/{request.OrderId}", ReservationResponse.From(held.Reservation)),
+            ReserveOutcome.Repeated { Reservation.Status: ReservationStatus.Released } => Released(request.OrderId),
+            ReserveOutcome.Repeated repeated => TypedResults.Ok(ReservationResponse.From(repeated.Reservation)),
+            ReserveOutcome.ShortOfStock shortOfStock => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Not enough stock.",
+                detail: $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}; nothing was reserved.",
+                extensions: new Dictionary<string, object?> { ["productIds"] = shortOfStock.ProductIds }),
+            _ => throw new InvalidOperationException("Unknown reserve outcome.")
+        };
+
+    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
+        int orderId, ReservationStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(orderId, cancellationToken) is { } reservation
+            ? TypedResults.Ok(ReservationResponse.From(reservation))
+            : NotFound(orderId);
+
+    public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ConfirmReservation(
+        int orderId, ReservationStore store, CancellationToken cancellationToken) =>
+        await store.ConfirmAsync(orderId, cancellationToken) switch
+        {
+            null => NotFound(orderId),
+            { Status: ReservationStatus.Released } => Released(orderId),
+            var reservation => TypedResults.Ok(ReservationResponse.From(reservation))
+        };
+
+    public static async Task<NoContent> ReleaseReservation(int orderId, ReservationStore store, CancellationToken cancellationToken)
+    {
+        await store.ReleaseAsync(orderId, onlyIfHeld: false, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult NotFound(int orderId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Reservation not found.",
+        detail: $"There is no reservation for order {orderId}.");
+
+    private static ProblemHttpResult Released(int orderId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Reservation released.",
+        detail: $"The stock for order {orderId} was released; it cannot be held or confirmed again.");
+}

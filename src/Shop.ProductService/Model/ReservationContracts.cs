@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.ProductService.Model;
+
+public sealed record ReserveRequest : IValidatableObject
+{
+    [Range(1, int.MaxValue)]
+    public required int OrderId { get; init; }
+
+    [Required, Length(1, ReservationRules.MaxLines)]
+    public required IReadOnlyList<ReserveLineRequest> Lines { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Lines is not null && Lines.Select(l => l.ProductId).Distinct().Count() != Lines.Count)
+        {
+            yield return new ValidationResult("Each product may appear on one line only.", [nameof(Lines)]);
+        }
+    }
+}
+
+public sealed record ReserveLineRequest
+{
+    [Range(1, int.MaxValue)]
+    public required int ProductId { get; init; }
+
+    [Range(1, ProductRules.MaxStock)]
+    public required int Quantity { get; init; }
+}
+
+public sealed record ReservationResponse(int OrderId, ReservationStatus Status, DateTime CreatedAt, IReadOnlyList<ReserveLineResponse> Lines)
+{
+    public static ReservationResponse From(Reservation reservation) => new(
+        reservation.OrderId,
+        reservation.Status,
+        reservation.CreatedAt,
+        reservation.Lines.Select(l => new ReserveLineResponse(l.ProductId, l.Quantity)).ToList());
+}
+
+public sealed record ReserveLineResponse(int ProductId, int Quantity);
+
+public static class ReservationRules
+{
+    public const int MaxLines = 50;
+}

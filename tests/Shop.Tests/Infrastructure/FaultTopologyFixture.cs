@@ -1,0 +1,28 @@
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>
+/// A topology of its own for tests that stop resources, so that they cannot disturb the shared one.
+/// Stock is held for only two seconds without confirmation, so that the sweep can be watched.
+/// </summary>
+public sealed class FaultTopologyFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(2);
+
+    private ShopTopology? _topology;
+
+    public ShopTopology Topology => _topology ?? throw new InvalidOperationException("The topology has not started.");
+
+    public async ValueTask InitializeAsync() => _topology = await ShopTopology.StartAsync(settings:
+    [
+        $"Reservations:HoldTimeout={HoldTimeout}",
+        "Reservations:SweepInterval=00:00:00.500"
+    ]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
+        }
+    }
+}
