@@ -2,7 +2,8 @@ namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// A topology of its own for tests that stop resources, so that they cannot disturb the shared one.
-/// Stock is held for only two seconds without confirmation, so that the sweep can be watched.
+/// Stock is held for only two seconds without confirmation, and orders left Pending are recovered within
+/// a second, so that the sweep and recovery can be watched.
 /// </summary>
 public sealed class FaultTopologyFixture : IAsyncLifetime
 {
@@ -15,7 +16,9 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
     public async ValueTask InitializeAsync() => _topology = await ShopTopology.StartAsync(settings:
     [
         $"Reservations:HoldTimeout={HoldTimeout}",
-        "Reservations:SweepInterval=00:00:00.500"
+        "Reservations:SweepInterval=00:00:00.500",
+        "Ordering:PendingTimeout=00:00:05",
+        "Ordering:RecoveryInterval=00:00:00.500"
     ]);
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using StackExchange.Redis;
@@ -16,9 +18,10 @@ public sealed class ShopTopology : IAsyncDisposable
     private readonly string? _ownedDataDirectory;
     private IConnectionMultiplexer? _cache;
 
-    private ShopTopology(DistributedApplication app, string? ownedDataDirectory)
+    private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory)
     {
         _app = app;
+        DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
         Users = app.CreateHttpClient(ResourceNames.Users);
         Products = app.CreateHttpClient(ResourceNames.Products);
@@ -29,6 +32,9 @@ public sealed class ShopTopology : IAsyncDisposable
     public HttpClient Products { get; }
     public HttpClient Orders { get; }
 
+    /// <summary>The folder of the services' SQLite files, for tests that play a crash by writing to one.</summary>
+    public string DataDirectory { get; }
+
     /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
     /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as <c>Reservations:HoldTimeout=00:00:02</c>.
@@ -38,8 +44,9 @@ public sealed class ShopTopology : IAsyncDisposable
         var ownedDataDirectory = dataDirectory is null ? Directory.CreateTempSubdirectory("shop-tests-").FullName : null;
         try
         {
+            var directory = dataDirectory ?? ownedDataDirectory!;
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
-                [$"Cache:Host={cacheHost}", $"Data:Directory={dataDirectory ?? ownedDataDirectory}", .. settings]);
+                [$"Cache:Host={cacheHost}", $"Data:Directory={directory}", .. settings]);
 
             var app = await builder.BuildAsync().WaitAsync(StartTimeout);
             await app.StartAsync().WaitAsync(StartTimeout);
@@ -48,7 +55,7 @@ public sealed class ShopTopology : IAsyncDisposable
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
             }
 
-            return new ShopTopology(app, ownedDataDirectory);
+            return new ShopTopology(app, directory, ownedDataDirectory);
         }
         catch when (ownedDataDirectory is not null)
         {
@@ -57,11 +64,21 @@ public sealed class ShopTopology : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops a resource with the dashboard's Stop command, and waits until it has stopped.</summary>
+    /// <summary>
+    /// Stops a service the way an orchestrator does, with SIGTERM to its process, and waits until Aspire
+    /// sees it stopped. Aspire's Stop command cannot be used for project resources on Linux: it sends
+    /// SIGINT to <c>dotnet run</c>, which leaves the signal to its child and so never stops.
+    /// </summary>
     public async Task StopResourceAsync(string resource)
     {
-        var result = await _app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand).WaitAsync(StartTimeout);
-        Assert.True(result.Success, result.Message);
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).WaitAsync(StartTimeout);
+        var pid = running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        using (var kill = Process.Start("kill", ["-TERM", Convert.ToString(pid, CultureInfo.InvariantCulture)!]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(StartTimeout);
+            Assert.Equal(0, kill.ExitCode);
+        }
+
         await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
     }
 
