@@ -6,19 +6,31 @@ var builder = DistributedApplication.CreateBuilder(args);
 var cache = builder.AddCache(ResourceNames.Cache);
 var dataDirectory = builder.GetDataDirectory();
 
+// Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
+var adminPassword = builder.AddGeneratedSecret("admin-password");
+var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
+
 var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
     .WithSqliteDatabase(ResourceNames.UsersDatabase, dataDirectory)
+    .WithEnvironment("Identity__SigningKeyPath", Path.Combine(dataDirectory, "users-signing-key.pem"))
+    .WithEnvironment("Identity__Admin__Password", adminPassword)
+    .WithEnvironment("Identity__Clients__orders", ordersClientSecret)
+    .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithReference(cache).WaitFor(cache)
     .WithHttpHealthCheck("/health");
 
 var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Products)
     .WithSqliteDatabase(ResourceNames.ProductsDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Reservations")
+    .WithSettingsFrom(builder.Configuration, "RateLimits")
+    .WithReference(users).WaitFor(users)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
     .WithSqliteDatabase(ResourceNames.OrdersDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Ordering")
+    .WithSettingsFrom(builder.Configuration, "RateLimits")
+    .WithEnvironment("Identity__ClientSecret", ordersClientSecret)
     .WithReference(cache).WaitFor(cache)
     .WithReference(users).WaitFor(users)
     .WithReference(products).WaitFor(products)

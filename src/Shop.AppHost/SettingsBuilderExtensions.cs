@@ -21,4 +21,8 @@ internal static class SettingsBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>A secret parameter that is generated when not configured (<c>Parameters:{name}</c>), and then kept.</summary>
+    public static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 }

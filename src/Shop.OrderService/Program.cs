@@ -10,6 +10,7 @@ builder.AddOrderServices();
 var app = builder.Build();
 
 app.UseDefaultProblemDetails();
+app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapOrdersApi();
 

@@ -10,6 +10,7 @@ builder.AddProductServices();
 var app = builder.Build();
 
 app.UseDefaultProblemDetails();
+app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapProductsApi();
 app.MapReservationsApi();

@@ -10,19 +10,24 @@ namespace Microsoft.Extensions.Hosting;
 public static class DataExtensions
 {
     /// <summary>Registers a DbContext on the SQLite database named by the connection string <paramref name="connectionName"/>, with a health check.</summary>
-    public static IHostApplicationBuilder AddSqliteDbContext<TContext>(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddSqliteDbContext<TContext>(
+        this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configure = null)
         where TContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"The connection string '{connectionName}' is missing.");
 
-        builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddDbContext<TContext>(options =>
+        {
+            options.UseSqlite(connectionString);
+            configure?.Invoke(options);
+        });
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
         return builder;
     }
 
     /// <summary>Applies pending migrations, switches the database to write-ahead logging and, in Development, seeds it once.</summary>
-    public static async Task MigrateDbContextAsync<TContext>(this WebApplication app, Func<TContext, CancellationToken, Task>? developmentSeed = null)
+    public static async Task MigrateDbContextAsync<TContext>(this WebApplication app, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed = null)
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();
@@ -42,7 +47,7 @@ public static class DataExtensions
 
         if (developmentSeed is not null && app.Environment.IsDevelopment())
         {
-            await developmentSeed(db, stopping);
+            await developmentSeed(db, scope.ServiceProvider, stopping);
         }
 
         logger.LogInformation("Database {Database} is migrated", connection.DataSource);

@@ -32,4 +32,13 @@ public static class ProblemDetailsExtensions
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>Authenticates bearer tokens, authorizes, then rate-limits: in that order, so that limits know the user.</summary>
+    public static WebApplication UseDefaultSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
 }

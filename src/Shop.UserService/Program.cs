@@ -10,8 +10,11 @@ builder.AddUserServices();
 var app = builder.Build();
 
 app.UseDefaultProblemDetails();
+app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
+app.MapTokenApi();
 app.MapUsersApi();
 
 await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedAsync);
+await app.RegisterServiceClientsAsync();
 app.Run();

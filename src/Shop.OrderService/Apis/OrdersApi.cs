@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/orders").WithTags("Orders");
+        // Customers place, read and cancel their own orders; an admin reads any. Others' orders do not exist for them.
+        var api = app.MapGroup("/orders").WithTags("Orders").RequireAuthorization(ShopPolicies.SignedInUser);
 
         api.MapGet("/", ListOrders).WithName(nameof(ListOrders));
         api.MapGet("/{id:int}", GetOrder).WithName(nameof(GetOrder));
@@ -24,22 +26,32 @@ public static class OrdersApi
         return app;
     }
 
-    public static async Task<Ok<Page<OrderSummary>>> ListOrders(
-        [AsParameters] OrderQuery query, [AsParameters] PageRequest page, OrdersDbContext db, CancellationToken cancellationToken)
+    /// <summary>A customer lists their own orders; an admin anyone's, or all without <c>userId</c>.</summary>
+    public static async Task<Results<Ok<Page<OrderSummary>>, ProblemHttpResult>> ListOrders(
+        [AsParameters] OrderQuery query, [AsParameters] PageRequest page, ClaimsPrincipal caller, OrdersDbContext db, CancellationToken cancellationToken)
     {
-        var orders = db.Orders.Include(o => o.Lines).Where(o => o.Status != OrderStatus.Failed);
-        if (query.UserId is { } userId)
+        var userId = caller.IsAdmin() ? query.UserId : query.UserId ?? caller.UserId();
+        if (!caller.IsAdmin() && userId != caller.UserId())
         {
-            orders = orders.Where(o => o.UserId == userId);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "User not found.",
+                detail: $"There is no user with id {userId}.");
+        }
+
+        var orders = db.Orders.Include(o => o.Lines).Where(o => o.Status != OrderStatus.Failed);
+        if (userId is { } id)
+        {
+            orders = orders.Where(o => o.UserId == id);
         }
 
         return TypedResults.Ok(await orders.OrderBy(o => o.Id).ToPageAsync(page, OrderSummary.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrder(
-        int id, OrdersDbContext db, UsersClient users, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, OrdersDbContext db, UsersClient users, CancellationToken cancellationToken)
     {
-        var order = await FindAsync(db, id, cancellationToken);
+        var order = await FindAsync(db, id, caller, includeAsAdmin: true, cancellationToken);
         if (order is null)
         {
             return OrderNotFound(id);
@@ -53,10 +65,12 @@ public static class OrdersApi
     public static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> PlaceOrder(
         PlaceOrderRequest request,
         [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1)] string? idempotencyKey,
+        ClaimsPrincipal caller,
         IdempotentPlacement placement,
         CancellationToken cancellationToken)
     {
-        var result = await placement.PlaceAsync(idempotencyKey, request, cancellationToken);
+        var userId = caller.UserId() ?? throw new InvalidOperationException("The signed-in user policy admits only people.");
+        var result = await placement.PlaceAsync(userId, idempotencyKey, request, cancellationToken);
         return result.Order is { } order
             ? TypedResults.Created($"/orders/{order.Id}", order)
             : TypedResults.Problem(result.Problem!);
@@ -64,9 +78,9 @@ public static class OrdersApi
 
     /// <summary>Cancels a confirmed order and releases its stock; cancelling again changes nothing.</summary>
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(
-        int id, OrdersDbContext db, ProductsClient products, UsersClient users, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, OrdersDbContext db, ProductsClient products, UsersClient users, CancellationToken cancellationToken)
     {
-        var order = await FindAsync(db, id, cancellationToken);
+        var order = await FindAsync(db, id, caller, includeAsAdmin: false, cancellationToken);
         if (order is null)
         {
             return OrderNotFound(id);
@@ -92,9 +106,13 @@ public static class OrdersApi
         return TypedResults.Ok(OrderResponse.From(order, await users.GetAsync(order.UserId, cancellationToken)));
     }
 
-    private static Task<Order?> FindAsync(OrdersDbContext db, int id, CancellationToken cancellationToken) =>
-        db.Orders.Include(o => o.Lines).AsNoTracking()
+    /// <summary>The order, if the caller may see it: their own, or, where <paramref name="includeAsAdmin"/>, anyone's for an admin.</summary>
+    private static async Task<Order?> FindAsync(OrdersDbContext db, int id, ClaimsPrincipal caller, bool includeAsAdmin, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.Include(o => o.Lines).AsNoTracking()
             .FirstOrDefaultAsync(o => o.Id == id && o.Status != OrderStatus.Failed, cancellationToken);
+        return order is not null && (order.UserId == caller.UserId() || (includeAsAdmin && caller.IsAdmin())) ? order : null;
+    }
 
     private static ProblemHttpResult OrderNotFound(int id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

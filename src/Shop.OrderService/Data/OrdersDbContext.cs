@@ -24,7 +24,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 
         var idempotency = modelBuilder.Entity<IdempotencyRecord>();
         idempotency.HasKey(r => r.Key);
-        idempotency.Property(r => r.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength);
+        idempotency.Property(r => r.Key).HasMaxLength(IdempotencyRecord.MaxStoredKeyLength);
         idempotency.HasIndex(r => r.CreatedAt);
     }
 }

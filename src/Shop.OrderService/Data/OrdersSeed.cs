@@ -9,7 +9,7 @@ internal static class OrdersSeed
     /// Alice's order of a Book and Bob's order of a Pen, added once to an empty database. The ids and
     /// snapshots are those of the users and products services' own seed data.
     /// </summary>
-    public static async Task SeedAsync(OrdersDbContext db, CancellationToken cancellationToken)
+    public static async Task SeedAsync(OrdersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (await db.Orders.AnyAsync(cancellationToken))
         {

@@ -3,8 +3,13 @@ namespace Shop.OrderService.Model;
 /// <summary>A POST /orders made with an Idempotency-Key: the request's fingerprint and, once answered, the answer.</summary>
 public sealed class IdempotencyRecord
 {
+    /// <summary>The longest Idempotency-Key a client may send; stored keys are prefixed with the customer's id.</summary>
     public const int MaxKeyLength = 200;
 
+    /// <summary>Room for the customer's id (at most 10 digits) and a colon before the key.</summary>
+    public const int MaxStoredKeyLength = MaxKeyLength + 11;
+
+    /// <summary>The customer's id and their Idempotency-Key: <c>{userId}:{key}</c>.</summary>
     public required string Key { get; set; }
     public required string RequestHash { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -4,8 +4,9 @@ namespace Shop.OrderService.Model;
 
 public sealed record PlaceOrderRequest : IValidatableObject
 {
+    /// <summary>The customer; the signed-in user when left out. A customer places orders only for themselves.</summary>
     [Range(1, int.MaxValue)]
-    public required int UserId { get; init; }
+    public int? UserId { get; init; }
 
     [Required, Length(1, OrderRules.MaxLines)]
     public required IReadOnlyList<OrderLineRequest> Lines { get; init; }

@@ -21,13 +21,15 @@ public sealed class IdempotentPlacement(
 
     private readonly JsonSerializerOptions _serializerOptions = json.Value.SerializerOptions;
 
-    public async Task<PlacementResult> PlaceAsync(string? key, PlaceOrderRequest request, CancellationToken cancellationToken)
+    /// <param name="userId">The signed-in customer; keys are theirs alone, so one customer's key never answers another's request.</param>
+    public async Task<PlacementResult> PlaceAsync(int userId, string? idempotencyKey, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
-        if (key is null)
+        if (idempotencyKey is null)
         {
-            return await placement.PlaceAsync(request, cancellationToken);
+            return await placement.PlaceAsync(userId, request, cancellationToken);
         }
 
+        var key = $"{userId}:{idempotencyKey}";
         var requestHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, _serializerOptions))));
         var waitUntil = clock.GetUtcNow() + options.Value.IdempotencyWait;
         while (true)
@@ -37,7 +39,7 @@ public sealed class IdempotentPlacement(
             {
                 if (await TryClaimAsync(key, requestHash, cancellationToken))
                 {
-                    return await PlaceAndRememberAsync(key, request, cancellationToken);
+                    return await PlaceAndRememberAsync(key, userId, request, cancellationToken);
                 }
 
                 continue;
@@ -79,12 +81,12 @@ public sealed class IdempotentPlacement(
         return false;
     }
 
-    private async Task<PlacementResult> PlaceAndRememberAsync(string key, PlaceOrderRequest request, CancellationToken cancellationToken)
+    private async Task<PlacementResult> PlaceAndRememberAsync(string key, int userId, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
         PlacementResult result;
         try
         {
-            result = await placement.PlaceAsync(request, cancellationToken);
+            result = await placement.PlaceAsync(userId, request, cancellationToken);
         }
         catch
         {

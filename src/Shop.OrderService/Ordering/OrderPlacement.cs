@@ -13,16 +13,23 @@ namespace Shop.OrderService.Ordering;
 public sealed class OrderPlacement(
     OrdersDbContext db, UsersClient users, ProductsClient products, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
-    public async Task<PlacementResult> PlaceAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
+    /// <summary>Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>.</summary>
+    public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
-        var userLookup = users.GetAsync(request.UserId, cancellationToken);
+        if (request.UserId is { } other && other != userId)
+        {
+            // Placing for someone else is refused as if that user did not exist, so as not to reveal who does.
+            return UserNotFound(other);
+        }
+
+        var userLookup = users.GetAsync(userId, cancellationToken);
         var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
         var user = await userLookup;
         var found = await productLookup;
 
         if (user is null)
         {
-            return PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {request.UserId}.");
+            return UserNotFound(userId);
         }
 
         var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
@@ -40,7 +47,7 @@ public sealed class OrderPlacement(
 
         var order = new Order
         {
-            UserId = request.UserId,
+            UserId = userId,
             Status = OrderStatus.Pending,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             Currency = priced.Currency,
@@ -85,6 +92,9 @@ public sealed class OrderPlacement(
             throw;
         }
     }
+
+    private static PlacementResult UserNotFound(int userId) =>
+        PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {userId}.");
 
     /// <summary>Releases the order's stock and removes it, or, when the products service cannot answer, leaves it Failed for recovery.</summary>
     private async Task UndoAsync(Order order, CancellationToken cancellationToken)

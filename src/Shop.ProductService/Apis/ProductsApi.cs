@@ -12,11 +12,12 @@ public static class ProductsApi
     {
         var api = app.MapGroup("/products").WithTags("Products");
 
-        api.MapGet("/", ListProducts).WithName(nameof(ListProducts));
-        api.MapGet("/{id:int}", GetProduct).WithName(nameof(GetProduct));
-        api.MapPost("/", CreateProduct).WithName(nameof(CreateProduct));
-        api.MapPut("/{id:int}", UpdateProduct).WithName(nameof(UpdateProduct));
-        api.MapDelete("/{id:int}", DeleteProduct).WithName(nameof(DeleteProduct));
+        var read = ShopPolicies.Scope(ShopScopes.CatalogRead);
+        api.MapGet("/", ListProducts).WithName(nameof(ListProducts)).RequireAuthorization(read);
+        api.MapGet("/{id:int}", GetProduct).WithName(nameof(GetProduct)).RequireAuthorization(read);
+        api.MapPost("/", CreateProduct).WithName(nameof(CreateProduct)).RequireAuthorization(ShopPolicies.Admin);
+        api.MapPut("/{id:int}", UpdateProduct).WithName(nameof(UpdateProduct)).RequireAuthorization(ShopPolicies.Admin);
+        api.MapDelete("/{id:int}", DeleteProduct).WithName(nameof(DeleteProduct)).RequireAuthorization(ShopPolicies.Admin);
 
         return app;
     }

@@ -1,15 +1,20 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.ProductService.Model;
 using Shop.ProductService.Reservations;
+using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Apis;
 
-/// <summary>Stock reservations, for the orders service: hold all lines of an order or none, then confirm or release.</summary>
+/// <summary>
+/// Stock reservations, for the orders service only: hold all lines of an order or none, then confirm or
+/// release. They take a service token with the "reservations" scope; a customer's token is refused.
+/// </summary>
 public static class ReservationsApi
 {
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/reservations").WithTags("Reservations");
+        var api = app.MapGroup("/reservations").WithTags("Reservations")
+            .RequireAuthorization(ShopPolicies.Scope(ShopScopes.Reservations));
 
         api.MapPost("/", Reserve).WithName(nameof(Reserve));
         api.MapGet("/{orderId:int}", GetReservation).WithName(nameof(GetReservation));

@@ -1,11 +1,12 @@
 using Shop.ProductService.Data;
 using Shop.ProductService.Reservations;
+using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The products database, stock reservations and the sweep that releases expired holds.</summary>
+    /// <summary>The products database, stock reservations, the sweep that releases expired holds, and token checks.</summary>
     public static IHostApplicationBuilder AddProductServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
@@ -14,6 +15,12 @@ internal static class ServiceCollectionExtensions
         builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Reservations"));
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();
+
+        builder.AddDefaultAuthentication("products");
+        builder.Services.AddAuthorizationBuilder()
+            .AddScopePolicy(ShopScopes.CatalogRead, orSignedInUser: true)
+            .AddScopePolicy(ShopScopes.Reservations);
+        builder.AddDefaultRateLimiting();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Shop.ServiceDefaults;
 using Shop.UserService.Caching;
@@ -14,11 +15,11 @@ public static class UsersApi
     {
         var api = app.MapGroup("/users").WithTags("Users");
 
-        api.MapGet("/", ListUsers).WithName(nameof(ListUsers));
-        api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser));
-        api.MapPost("/", CreateUser).WithName(nameof(CreateUser));
-        api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser));
-        api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser));
+        api.MapGet("/", ListUsers).WithName(nameof(ListUsers)).RequireAuthorization(ShopPolicies.Admin);
+        api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));
+        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous();
+        api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser)).RequireAuthorization(ShopPolicies.SignedInUser);
+        api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser)).RequireAuthorization(ShopPolicies.SignedInUser);
 
         return app;
     }
@@ -27,9 +28,15 @@ public static class UsersApi
         [AsParameters] PageRequest page, UsersDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await db.Users.OrderBy(u => u.Id).ToPageAsync(page, UserResponse.From, cancellationToken));
 
+    /// <summary>A customer reads their own record, an admin or a service any record.</summary>
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(
-        int id, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
     {
+        if (!MayAccess(caller, id) && !caller.HasScope(ShopScopes.UsersRead))
+        {
+            return UserNotFound(id);
+        }
+
         if (await cache.GetAsync(id) is { } cached)
         {
             return TypedResults.Ok(cached);
@@ -47,10 +54,19 @@ public static class UsersApi
         return TypedResults.Ok(response);
     }
 
+    /// <summary>Registers a customer, who then signs in at /connect/token with this email and password.</summary>
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUser(
-        UserRequest request, UsersDbContext db, CancellationToken cancellationToken)
+        RegisterUserRequest request, UsersDbContext db, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
     {
-        var user = new User { Name = request.Name, Email = request.Email, Age = request.Age, CreatedAt = DateTimeOffset.UtcNow };
+        var user = new User
+        {
+            Name = request.Name,
+            Email = request.Email,
+            Age = request.Age,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Role = UserRole.Customer
+        };
+        user.PasswordHash = hasher.HashPassword(user, request.Password);
         db.Users.Add(user);
         if (!await db.TrySaveChangesAsync(cancellationToken))
         {
@@ -61,9 +77,9 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(
-        int id, UserRequest request, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, UserRequest request, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var user = MayAccess(caller, id) ? await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken) : null;
         if (user is null)
         {
             return UserNotFound(id);
@@ -80,9 +96,9 @@ public static class UsersApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
-        int id, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
     {
-        if (await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        if (!MayAccess(caller, id) || await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return UserNotFound(id);
         }
@@ -90,6 +106,9 @@ public static class UsersApi
         await cache.InvalidateAsync(id);
         return TypedResults.NoContent();
     }
+
+    /// <summary>A person may see and change their own record; an admin any. Others are told it does not exist.</summary>
+    private static bool MayAccess(ClaimsPrincipal caller, int id) => caller.IsAdmin() || caller.UserId() == id;
 
     private static ProblemHttpResult UserNotFound(int id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -14,5 +14,6 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
         // Emails are unique whatever their case.
         user.Property(u => u.Email).HasMaxLength(UserRules.MaxEmailLength).UseCollation("NOCASE");
         user.HasIndex(u => u.Email).IsUnique();
+        user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
     }
 }

@@ -1,22 +1,41 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Shop.UserService.Identity;
 using Shop.UserService.Model;
+using IdentityOptions = Shop.UserService.Identity.IdentityOptions;
 
 namespace Shop.UserService.Data;
 
 internal static class UsersSeed
 {
-    /// <summary>The workshop's two users, added once to an empty database.</summary>
-    public static async Task SeedAsync(UsersDbContext db, CancellationToken cancellationToken)
+    /// <summary>The workshop's two users, added once to an empty database, and the administrator.</summary>
+    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (await db.Users.AnyAsync(cancellationToken))
+        if (!await db.Users.AnyAsync(cancellationToken))
         {
-            return;
+            var now = DateTimeOffset.UtcNow;
+            db.Users.AddRange(
+                new User { Name = "Alice", Email = "alice@example.com", Age = 30, CreatedAt = now },
+                new User { Name = "Bob", Email = "bob@example.com", Age = 25, CreatedAt = now });
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        var now = DateTimeOffset.UtcNow;
-        db.Users.AddRange(
-            new User { Name = "Alice", Email = "alice@example.com", Age = 30, CreatedAt = now },
-            new User { Name = "Bob", Email = "bob@example.com", Age = 25, CreatedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
+        var admin = services.GetRequiredService<IOptions<IdentityOptions>>().Value.Admin;
+        if (admin.Password is { Length: > 0 } password && !await db.Users.AnyAsync(u => u.Email == admin.Email, cancellationToken))
+        {
+            var user = new User { Name = "Administrator", Email = admin.Email, Age = 0, CreatedAt = DateTimeOffset.UtcNow, Role = UserRole.Admin };
+            user.PasswordHash = services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
+            db.Users.Add(user);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Registers the service clients; in every environment, since services depend on them.</summary>
+    public static async Task RegisterServiceClientsAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await ServiceClients.RegisterAsync(scope.ServiceProvider,
+            app.Services.GetRequiredService<IOptions<IdentityOptions>>().Value, app.Lifetime.ApplicationStopping);
     }
 }

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Shop.UserService.Model;
 
-/// <summary>The body of a create or an update: every field is required.</summary>
-public sealed record UserRequest
+/// <summary>The body of an update: every field is required.</summary>
+public record UserRequest
 {
     [Required, StringLength(UserRules.MaxNameLength, MinimumLength = 1)]
     public required string Name { get; init; }
@@ -13,6 +13,13 @@ public sealed record UserRequest
 
     [Range(UserRules.MinAge, UserRules.MaxAge)]
     public required int Age { get; init; }
+}
+
+/// <summary>A registration: the user and the password they will sign in with.</summary>
+public sealed record RegisterUserRequest : UserRequest
+{
+    [Required, StringLength(UserRules.MaxPasswordLength, MinimumLength = UserRules.MinPasswordLength)]
+    public required string Password { get; init; }
 }
 
 /// <summary>A user as the API and the user cache show it.</summary>
@@ -27,4 +34,6 @@ public static class UserRules
     public const int MaxEmailLength = 254;
     public const int MinAge = 0;
     public const int MaxAge = 150;
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 128;
 }

@@ -9,11 +9,15 @@ public static class ShopApi
 {
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToUpperInvariant();
 
-    public static async Task<UserDto> CreateUserAsync(this ShopTopology shop, string name = "Dana", int age = 41)
+    /// <summary>Registers a customer and signs them in; <see cref="ShopTopology.SessionOf"/> then has their clients.</summary>
+    public static async Task<UserDto> CreateUserAsync(this ShopTopology shop, string name = "Dana", int age = 41, string? password = null)
     {
-        var response = await shop.Users.PostAsJsonAsync("/users",
-            new { name, email = $"{Guid.NewGuid():N}@example.com", age }, TestContext.Current.CancellationToken);
-        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+        password ??= Guid.NewGuid().ToString("N");
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var response = await shop.Anonymous.Users.PostAsJsonAsync("/users", new { name, email, age, password }, TestContext.Current.CancellationToken);
+        var user = await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+        shop.Remember(user.Id, shop.SessionWith(await shop.SignInAsync(email, password)));
+        return user;
     }
 
     public static async Task<ProductDto> CreateProductAsync(
@@ -27,9 +31,11 @@ public static class ShopApi
     public static Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int userId, params (int ProductId, int Quantity)[] lines) =>
         shop.PlaceOrderAsync(null, userId, lines);
 
+    /// <summary>Places an order as the customer <paramref name="userId"/>; for a user with no session, as a stranger naming that user.</summary>
     public static async Task<HttpResponseMessage> PlaceOrderAsync(
         this ShopTopology shop, string? idempotencyKey, int userId, params (int ProductId, int Quantity)[] lines)
     {
+        var session = shop.TryGetSession(userId, out var own) ? own : shop.SessionOf((await shop.CreateUserAsync("Stranger")).Id);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
         {
             Content = JsonContent.Create(new { userId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) })
@@ -39,7 +45,7 @@ public static class ShopApi
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await shop.Orders.SendAsync(request, TestContext.Current.CancellationToken);
+        return await session.Orders.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -14,23 +18,63 @@ public sealed class ShopTopology : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    public const string AdminEmail = "admin@shop.example";
+
     private readonly DistributedApplication _app;
     private readonly string? _ownedDataDirectory;
+    private readonly ConcurrentDictionary<int, ShopSession> _customers = new();
+    private readonly ServiceLogs _logs;
     private IConnectionMultiplexer? _cache;
 
-    private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory)
+    private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory, ServiceLogs logs)
     {
         _app = app;
+        _logs = logs;
         DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
-        Users = app.CreateHttpClient(ResourceNames.Users);
-        Products = app.CreateHttpClient(ResourceNames.Products);
-        Orders = app.CreateHttpClient(ResourceNames.Orders);
+        Anonymous = new ShopSession(name => app.CreateHttpClient(name), null);
     }
 
-    public HttpClient Users { get; }
-    public HttpClient Products { get; }
-    public HttpClient Orders { get; }
+    /// <summary>The administrator's clients; the shared tests read and write through them unless they act as a customer.</summary>
+    public ShopSession Admin { get; private set; } = null!;
+
+    /// <summary>The orders service's own identity (client credentials), as it calls the other services.</summary>
+    public ShopSession Service { get; private set; } = null!;
+
+    public ShopSession Anonymous { get; }
+
+    public HttpClient Users => Admin.Users;
+    public HttpClient Products => Admin.Products;
+    public HttpClient Orders => Admin.Orders;
+
+    /// <summary>Everything the three services wrote to their consoles so far.</summary>
+    public string ServiceLogText => _logs.Text;
+
+    /// <summary>The session of a customer made by <see cref="ShopApi.CreateUserAsync"/>.</summary>
+    public ShopSession SessionOf(int userId) => _customers[userId];
+
+    public bool TryGetSession(int userId, out ShopSession session) => _customers.TryGetValue(userId, out session!);
+
+    internal void Remember(int userId, ShopSession session) => _customers[userId] = session;
+
+    public ShopSession SessionWith(string? accessToken) => new(name => _app.CreateHttpClient(name), accessToken);
+
+    /// <summary>Signs in with the password grant; the response is the caller's to check.</summary>
+    public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) =>
+        Anonymous.Users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = email,
+            ["password"] = password
+        }), TestContext.Current.CancellationToken);
+
+    public async Task<string> SignInAsync(string email, string password)
+    {
+        var response = await RequestTokenAsync(email, password);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"Signing in as {email} failed: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
 
     /// <summary>The folder of the services' SQLite files, for tests that play a crash by writing to one.</summary>
     public string DataDirectory { get; }
@@ -45,17 +89,33 @@ public sealed class ShopTopology : IAsyncDisposable
         try
         {
             var directory = dataDirectory ?? ownedDataDirectory!;
+            // The admin is seeded once per data folder, so a restart on the same folder needs the same password.
+            var adminPassword = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("admin:" + directory)));
+            var ordersClientSecret = Guid.NewGuid().ToString("N");
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
-                [$"Cache:Host={cacheHost}", $"Data:Directory={directory}", .. settings]);
+            [
+                $"Cache:Host={cacheHost}",
+                $"Data:Directory={directory}",
+                $"Parameters:admin-password={adminPassword}",
+                $"Parameters:orders-client-secret={ordersClientSecret}",
+                // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
+                "RateLimits:WritesPerMinute=1000000",
+                "RateLimits:SignInsPerAddressPerMinute=1000000",
+                .. settings
+            ]);
 
             var app = await builder.BuildAsync().WaitAsync(StartTimeout);
+            var logs = new ServiceLogs(app);
             await app.StartAsync().WaitAsync(StartTimeout);
             foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
             }
 
-            return new ShopTopology(app, directory, ownedDataDirectory);
+            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs);
+            topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
+            topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
+            return topology;
         }
         catch when (ownedDataDirectory is not null)
         {
@@ -98,11 +158,31 @@ public sealed class ShopTopology : IAsyncDisposable
         return _cache.GetDatabase();
     }
 
+    private async Task<string> ClientCredentialsTokenAsync(string secret)
+    {
+        var response = await Anonymous.Users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "orders",
+            ["client_secret"] = secret,
+            ["scope"] = "reservations catalog.read users.read"
+        }), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"The orders client could not get a token: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        Users.Dispose();
-        Products.Dispose();
-        Orders.Dispose();
+        Anonymous.Dispose();
+        Admin?.Dispose();
+        Service?.Dispose();
+        foreach (var session in _customers.Values)
+        {
+            session.Dispose();
+        }
+
+        _logs.Dispose();
         if (_cache is not null)
         {
             await _cache.DisposeAsync();

@@ -20,7 +20,7 @@ public sealed class IdempotencyTests(ShopFixture fixture)
         Assert.Single(orders.Select(o => o.Id).Distinct());
         Assert.Equal(orders[0].Id, Assert.Single((await Shop.OrdersOfAsync(user.Id)).Items).Id);
         Assert.Equal(98, await Shop.StockAsync(product.Id));
-        var reservation = await Shop.Products.GetAsync<ReservationDto>($"/reservations/{orders[0].Id}");
+        var reservation = await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{orders[0].Id}");
         Assert.Equal(new ReservationLineDto(product.Id, 2), Assert.Single(reservation.Lines));
     }
 

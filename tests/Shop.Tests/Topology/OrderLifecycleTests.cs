@@ -20,7 +20,7 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
         Assert.Equal("Confirmed", order.Status);
         Assert.Equal("Confirmed", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
         Assert.Equal(7, await Shop.StockAsync(product.Id));
-        var reservation = await Shop.Products.GetAsync<ReservationDto>($"/reservations/{order.Id}");
+        var reservation = await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{order.Id}");
         Assert.Equal(new ReservationLineDto(product.Id, 3), Assert.Single(reservation.Lines));
         Assert.Equal("Confirmed", reservation.Status);
     }
@@ -33,11 +33,11 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 4))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         Assert.Equal(6, await Shop.StockAsync(product.Id));
 
-        var first = await (await Shop.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var first = await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", first.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
 
-        var second = await (await Shop.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var second = await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", second.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
         Assert.Equal("Cancelled", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
@@ -46,7 +46,9 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
     [Fact]
     public async Task CancellingAnUnknownOrderReturns404Problem()
     {
-        var response = await Shop.Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
+        var customer = await Shop.CreateUserAsync();
+
+        var response = await Shop.SessionOf(customer.Id).Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
 
         await response.ReadProblemAsync(HttpStatusCode.NotFound);
     }
@@ -57,9 +59,9 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
         var user = await Shop.CreateUserAsync();
         var product = await Shop.CreateProductAsync(stock: 5);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await (await Shop.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
 
-        var confirm = await Shop.Products.PostAsync($"/reservations/{order.Id}/confirm", null, Cancellation);
+        var confirm = await Shop.Service.Products.PostAsync($"/reservations/{order.Id}/confirm", null, Cancellation);
 
         await confirm.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(5, await Shop.StockAsync(product.Id));

@@ -22,7 +22,7 @@ public sealed class OrderRecoveryTests(FaultTopologyFixture fixture)
         var user = await Shop.CreateUserAsync();
         var product = await Shop.CreateProductAsync(stock: 10);
         var orderId = await InsertStrandedPendingOrderAsync(user.Id, product, quantity: 3);
-        var reserve = await Shop.Products.PostAsJsonAsync("/reservations",
+        var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
 
@@ -33,7 +33,7 @@ public sealed class OrderRecoveryTests(FaultTopologyFixture fixture)
         });
 
         Assert.Equal("Confirmed", order.Status);
-        Assert.Equal("Confirmed", (await Shop.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
+        Assert.Equal("Confirmed", (await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
         Assert.Equal(7, await Shop.StockAsync(product.Id));
     }
 
@@ -48,7 +48,7 @@ public sealed class OrderRecoveryTests(FaultTopologyFixture fixture)
             (await Shop.Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound ? "gone" : null);
 
         // The reserve that the crashed service never sent cannot hold stock for the undone order later.
-        var late = await Shop.Products.PostAsJsonAsync("/reservations",
+        var late = await Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 2 } } }, Cancellation);
         await late.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(10, await Shop.StockAsync(product.Id));

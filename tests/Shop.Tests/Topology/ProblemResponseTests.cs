@@ -38,7 +38,7 @@ public sealed class ProblemResponseTests(ShopFixture fixture)
     {
         var before = (await Shop.Users.GetAsync<PageDto<UserDto>>("/users")).TotalCount;
 
-        var response = await Shop.Users.PostAsJsonAsync("/users", new { name = "", email = "not-an-email", age = -1 }, Cancellation);
+        var response = await Shop.Users.PostAsJsonAsync("/users", new { name = "", email = "not-an-email", age = -1, password = "long enough password" }, Cancellation);
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
@@ -46,6 +46,16 @@ public sealed class ProblemResponseTests(ShopFixture fixture)
         Assert.True(errors.TryGetProperty("Email", out _), errors.ToString());
         Assert.True(errors.TryGetProperty("Age", out _), errors.ToString());
         Assert.Equal(before, (await Shop.Users.GetAsync<PageDto<UserDto>>("/users")).TotalCount);
+    }
+
+    [Fact]
+    public async Task ARegistrationWithAShortPasswordReturns400ProblemNamingIt()
+    {
+        var response = await Shop.Anonymous.Users.PostAsJsonAsync("/users",
+            new { name = "Nina", email = $"{Guid.NewGuid():N}@example.com", age = 30, password = "short" }, Cancellation);
+
+        var errors = (await response.ReadProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Equal(["Password"], errors.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -90,7 +100,7 @@ public sealed class ProblemResponseTests(ShopFixture fixture)
     {
         var user = await Shop.CreateUserAsync();
 
-        var response = await Shop.Users.PostAsJsonAsync("/users", new { name = "Twin", email = user.Email.ToUpperInvariant(), age = 30 }, Cancellation);
+        var response = await Shop.Users.PostAsJsonAsync("/users", new { name = "Twin", email = user.Email.ToUpperInvariant(), age = 30, password = "long enough password" }, Cancellation);
 
         await response.ReadProblemAsync(HttpStatusCode.Conflict);
     }

@@ -15,7 +15,7 @@ public sealed class ReservationApiTests(ShopFixture fixture)
     private static int UnusedOrderId() => Random.Shared.Next(500_000_000, int.MaxValue);
 
     private Task<HttpResponseMessage> ReserveAsync(int orderId, params (int ProductId, int Quantity)[] lines) =>
-        Shop.Products.PostAsJsonAsync("/reservations",
+        Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) }, Cancellation);
 
     [Fact]
@@ -38,8 +38,8 @@ public sealed class ReservationApiTests(ShopFixture fixture)
         var orderId = UnusedOrderId();
         await (await ReserveAsync(orderId, (product.Id, 4))).ReadAsync<ReservationDto>(HttpStatusCode.Created);
 
-        var first = await Shop.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation);
-        var second = await Shop.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation);
+        var first = await Shop.Service.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation);
+        var second = await Shop.Service.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation);
 
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (first.StatusCode, second.StatusCode));
         Assert.Equal(10, await Shop.StockAsync(product.Id));
@@ -51,7 +51,7 @@ public sealed class ReservationApiTests(ShopFixture fixture)
         var product = await Shop.CreateProductAsync(stock: 10);
         var orderId = UnusedOrderId();
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Shop.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Shop.Service.Products.PostAsync($"/reservations/{orderId}/release", null, Cancellation)).StatusCode);
         var late = await ReserveAsync(orderId, (product.Id, 2));
 
         await late.ReadProblemAsync(HttpStatusCode.Conflict);

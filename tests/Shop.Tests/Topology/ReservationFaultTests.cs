@@ -16,7 +16,7 @@ public sealed class ReservationFaultTests(FaultTopologyFixture fixture)
     {
         var product = await Shop.CreateProductAsync(stock: 10);
         var orderId = Random.Shared.Next(500_000_000, int.MaxValue);
-        var reserve = await Shop.Products.PostAsJsonAsync("/reservations",
+        var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 6 } } }, Cancellation);
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
         Assert.Equal(4, await Shop.StockAsync(product.Id));
@@ -28,7 +28,7 @@ public sealed class ReservationFaultTests(FaultTopologyFixture fixture)
         }
 
         Assert.Equal(10, await Shop.StockAsync(product.Id));
-        Assert.Equal("Released", (await Shop.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
+        Assert.Equal("Released", (await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
     }
 
     [Fact]

@@ -30,6 +30,16 @@ public sealed class ValidationRuleTests
     public void AUserNameLongerThanTheLimitIsRefused() =>
         Assert.Equal(["Name"], InvalidMembers(new UserRequest { Name = new string('x', UserRules.MaxNameLength + 1), Email = "a@example.com", Age = 1 }));
 
+    [Theory]
+    [InlineData("short")]
+    [InlineData("")]
+    public void ARegistrationWithATooShortPasswordIsRefused(string password) =>
+        Assert.Equal(["Password"], InvalidMembers(new RegisterUserRequest { Name = "Alice", Email = "a@example.com", Age = 30, Password = password }));
+
+    [Fact]
+    public void ARegistrationWithAGoodPasswordPasses() =>
+        Assert.Empty(InvalidMembers(new RegisterUserRequest { Name = "Alice", Email = "a@example.com", Age = 30, Password = "long enough" }));
+
     [Fact]
     public void AValidProductPasses() =>
         Assert.Empty(InvalidMembers(new ProductRequest { Sku = "BOOK-001", Name = "Book", Price = 12.50m, Currency = "EUR", Stock = 0 }));

@@ -20,7 +20,7 @@ namespace Shop.OrderService.Data.Migrations
             modelBuilder.Entity("Shop.OrderService.Model.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Key")
-                        .HasMaxLength(200)
+                        .HasMaxLength(211)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

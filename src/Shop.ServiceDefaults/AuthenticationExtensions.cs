@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>
+    /// Accepts the bearer tokens that the users service issues for <paramref name="audience"/>: their
+    /// signature is checked with the public keys the users service publishes (OIDC discovery and JWKS),
+    /// fetched through service discovery. No secret is shared between services.
+    /// </summary>
+    public static IHostApplicationBuilder AddDefaultAuthentication(
+        this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
+    {
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.Authority = ShopIdentity.Issuer;
+                options.Audience = audience;
+                // Inside the topology the services speak http; tokens still carry their own signature.
+                options.RequireHttpsMetadata = false;
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters.NameClaimType = ShopIdentity.SubjectClaim;
+                options.TokenValidationParameters.RoleClaimType = ShopIdentity.RoleClaim;
+                configure?.Invoke(options);
+            });
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(ShopIdentity.MetadataClientName));
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ShopPolicies.SignedInUser, policy => policy.RequireRole(ShopRoles.Customer, ShopRoles.Admin))
+            .AddPolicy(ShopPolicies.Admin, policy => policy.RequireRole(ShopRoles.Admin));
+        return builder;
+    }
+
+    /// <summary>Adds a policy met by a service token that carries <paramref name="scope"/>, or by a signed-in user when <paramref name="orSignedInUser"/>.</summary>
+    public static AuthorizationBuilder AddScopePolicy(this AuthorizationBuilder authorization, string scope, bool orSignedInUser = false) =>
+        authorization.AddPolicy(ShopPolicies.Scope(scope), policy => policy.RequireAssertion(context =>
+            context.User.HasScope(scope) || (orSignedInUser && context.User.IsSignedInUser())));
+
+    /// <summary>Whether the token was issued to a person (a customer or an admin), not to a service.</summary>
+    public static bool IsSignedInUser(this ClaimsPrincipal principal) =>
+        principal.IsInRole(ShopRoles.Customer) || principal.IsInRole(ShopRoles.Admin);
+
+    public static bool IsAdmin(this ClaimsPrincipal principal) => principal.IsInRole(ShopRoles.Admin);
+
+    /// <summary>The user id of a person's token; null for a service token.</summary>
+    public static int? UserId(this ClaimsPrincipal principal) =>
+        principal.IsSignedInUser() && int.TryParse(principal.FindFirstValue(ShopIdentity.SubjectClaim), out var id) ? id : null;
+
+    public static bool HasScope(this ClaimsPrincipal principal, string scope) =>
+        principal.FindAll(ShopIdentity.ScopeClaim).Any(claim => claim.Value.Split(' ').Contains(scope, StringComparer.Ordinal));
+}

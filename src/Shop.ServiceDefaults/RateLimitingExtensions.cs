@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class RateLimitingExtensions
+{
+    /// <summary>
+    /// Limits each signed-in user's writes (POST, PUT, PATCH, DELETE) and each anonymous client's, by
+    /// address, to <c>RateLimits:WritesPerMinute</c> (120); services calling each other are not limited.
+    /// A refused request gets a 429 problem with Retry-After.
+    /// </summary>
+    public static IHostApplicationBuilder AddDefaultRateLimiting(this IHostApplicationBuilder builder, Action<RateLimiterOptions>? configure = null)
+    {
+        var writesPerMinute = builder.Configuration.GetValue("RateLimits:WritesPerMinute", 120);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = WriteRejectionAsync;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    || (context.User.Identity?.IsAuthenticated == true && !context.User.IsSignedInUser()))
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                var partition = context.User.UserId() is { } userId
+                    ? $"user:{userId}"
+                    : $"address:{context.Connection.RemoteIpAddress}";
+                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = writesPerMinute,
+                    Window = TimeSpan.FromMinutes(1)
+                });
+            });
+            configure?.Invoke(options);
+        });
+        return builder;
+    }
+
+    /// <summary>Answers a refused request with a 429 problem and, when the limiter knows it, Retry-After.</summary>
+    public static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+        context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = "Slow down, and try again after the time in Retry-After."
+            }
+        });
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Shop.UserService.Data;
+using Shop.UserService.Identity;
+using Shop.UserService.Model;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Shop.UserService.Apis;
+
+/// <summary>
+/// The token endpoint (<c>POST /connect/token</c>), behind OpenIddict, which parses and checks the OAuth
+/// request and issues the signed token: people sign in with the password grant, services with client credentials.
+/// </summary>
+public static class TokenApi
+{
+    public const string AddressPolicy = "sign-ins-per-address";
+
+    private static readonly string[] UserAudiences = ["users", "products", "orders"];
+
+    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Shop.ServiceDefaults.ShopIdentity.TokenPath, Exchange)
+            .WithName(nameof(Exchange))
+            .WithTags("Identity")
+            .AllowAnonymous()
+            .RequireRateLimiting(AddressPolicy)
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<IResult> Exchange(
+        HttpContext context, UsersDbContext db, IPasswordHasher<User> hasher, AccountRateLimiter accounts, CancellationToken cancellationToken)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            // OpenIddict has checked the client's secret and that it may ask for these scopes.
+            var service = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Subject, Claims.Role);
+            service.SetClaim(Claims.Subject, request.ClientId);
+            service.SetScopes(request.GetScopes());
+            service.SetResources(ServiceClients.AudiencesOf(request.GetScopes()));
+            service.SetDestinations(_ => [Destinations.AccessToken]);
+            return Results.SignIn(new ClaimsPrincipal(service), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        using var lease = accounts.Acquire(request.Username ?? "");
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many sign-in attempts.",
+                detail: "Too many sign-in attempts for this account; try again after the time in Retry-After.");
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == request.Username, cancellationToken);
+        if (user?.PasswordHash is null
+            || hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password ?? "") == PasswordVerificationResult.Failed)
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The email or password is wrong."
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var person = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        person.SetClaim(Claims.Subject, user.Id.ToString(CultureInfo.InvariantCulture));
+        person.SetClaim(Claims.Name, user.Name);
+        person.SetClaim(Claims.Email, user.Email);
+        person.SetClaims(Claims.Role, [user.Role.ToString()]);
+        person.SetResources(UserAudiences);
+        person.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(person), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+}

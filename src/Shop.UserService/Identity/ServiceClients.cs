@@ -1,0 +1,50 @@
+using OpenIddict.Abstractions;
+using Shop.ServiceDefaults;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Shop.UserService.Identity;
+
+/// <summary>The services that may get tokens of their own (client credentials), and what each may do.</summary>
+internal static class ServiceClients
+{
+    private static readonly Dictionary<string, string[]> ScopesByClient = new(StringComparer.Ordinal)
+    {
+        ["orders"] = [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]
+    };
+
+    /// <summary>The services (audiences) a scope gives access to.</summary>
+    public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => scope switch
+    {
+        ShopScopes.UsersRead => "users",
+        _ => "products"
+    }).Distinct();
+
+    /// <summary>Registers each configured client with its current secret, replacing an older registration.</summary>
+    public static async Task RegisterAsync(IServiceProvider services, IdentityOptions options, CancellationToken cancellationToken)
+    {
+        var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var (clientId, secret) in options.Clients)
+        {
+            if (!ScopesByClient.TryGetValue(clientId, out var scopes))
+            {
+                throw new InvalidOperationException($"Identity:Clients:{clientId} names no known service client.");
+            }
+
+            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
+            {
+                await applications.DeleteAsync(existing, cancellationToken);
+            }
+
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = clientId,
+                ClientSecret = secret,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = $"The {clientId} service"
+            };
+            descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
+            descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+    }
+}
