@@ -86,7 +86,7 @@ public static class OrdersApi
             return OrderNotFound(id);
         }
 
-        if (order.Status == OrderStatus.Pending)
+        if (order.Status is OrderStatus.Pending or OrderStatus.Recovering)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
@@ -94,12 +94,12 @@ public static class OrdersApi
                 detail: $"Order {id} is still being placed; cancel it once it is confirmed.");
         }
 
-        if (order.Status == OrderStatus.Confirmed)
+        if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
         {
-            await products.ReleaseAsync(order.Id, cancellationToken);
-            await db.Orders
-                .Where(o => o.Id == id && o.Status == OrderStatus.Confirmed)
-                .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, OrderStatus.Cancelled), cancellationToken);
+            // Cancelling first, so that recovery finishes the cancel if this request is cut short after the release.
+            await OrderTransitions.MoveAsync(db, id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
+            await products.ReleaseAsync(order.Id, CancellationToken.None);
+            await OrderTransitions.MoveAsync(db, id, OrderStatus.Cancelling, OrderStatus.Cancelled, CancellationToken.None);
             order.Status = OrderStatus.Cancelled;
         }
 

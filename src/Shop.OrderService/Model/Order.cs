@@ -32,9 +32,15 @@ public enum OrderStatus
     /// <summary>The stock is reserved for good.</summary>
     Confirmed,
 
+    /// <summary>Being cancelled: its stock is being released. Recovery finishes a cancel that was interrupted.</summary>
+    Cancelling,
+
     /// <summary>Cancelled by the customer; its stock is released. Final.</summary>
     Cancelled,
 
-    /// <summary>Placement failed and its stock could not be released yet; recovery releases it and removes the order. Never shown.</summary>
+    /// <summary>Left Pending for too long; recovery has taken it over, to confirm or undo it.</summary>
+    Recovering,
+
+    /// <summary>Placement failed and its stock may still be held; recovery releases it and removes the order. Never shown.</summary>
     Failed
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
@@ -63,13 +64,13 @@ public sealed class OrderPlacement(
 
     private async Task<PlacementResult> ReserveAndConfirmAsync(Order order, UserSnapshot user, CancellationToken cancellationToken)
     {
+        db.ChangeTracker.Clear();
         try
         {
             var reserved = await products.ReserveAsync(order.Id, order.Lines, cancellationToken);
             if (reserved is ReservationOutcome.ShortOfStock shortOfStock)
             {
-                db.Orders.Remove(order);
-                await db.SaveChangesAsync(cancellationToken);
+                await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
                 return PlacementResult.Refused(StatusCodes.Status409Conflict, "Not enough stock.",
                     $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}.", shortOfStock.ProductIds);
             }
@@ -81,34 +82,46 @@ public sealed class OrderPlacement(
                     new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
             }
 
-            order.Status = OrderStatus.Confirmed;
-            await db.SaveChangesAsync(cancellationToken);
-            return PlacementResult.Placed(OrderResponse.From(order, user));
+            if (await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Pending, OrderStatus.Confirmed, cancellationToken))
+            {
+                order.Status = OrderStatus.Confirmed;
+                return PlacementResult.Placed(OrderResponse.From(order, user));
+            }
         }
         catch (Exception exception)
         {
             logger.LogWarning(exception, "Placing order {OrderId} failed; undoing it", order.Id);
-            await UndoAsync(order, cancellationToken);
+            await UndoAsync(order.Id, cancellationToken);
             throw;
         }
+
+        // Placement stalled past Ordering:PendingTimeout and recovery took the order over; it finishes or undoes it.
+        throw new DependencyUnavailableException(ProductsClient.ServiceName,
+            new TimeoutException($"Placing order {order.Id} took too long; recovery finishes it."));
     }
 
     private static PlacementResult UserNotFound(int userId) =>
         PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {userId}.");
 
-    /// <summary>Releases the order's stock and removes it, or, when the products service cannot answer, leaves it Failed for recovery.</summary>
-    private async Task UndoAsync(Order order, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the order Failed, then releases its stock and removes it. What cannot be done now (the products
+    /// service is away, the database is busy) recovery finishes later; the original error always stands.
+    /// </summary>
+    private async Task UndoAsync(int orderId, CancellationToken cancellationToken)
     {
         try
         {
-            await products.ReleaseAsync(order.Id, cancellationToken);
-            db.Orders.Remove(order);
-        }
-        catch (DependencyUnavailableException)
-        {
-            order.Status = OrderStatus.Failed;
-        }
+            if (!await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Pending, OrderStatus.Failed, cancellationToken))
+            {
+                return;
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
+            await products.ReleaseAsync(orderId, cancellationToken);
+            await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Order {OrderId} could not be undone yet; recovery will", orderId);
+        }
     }
 }

@@ -46,26 +46,31 @@ public sealed class OrderRecovery(
         var now = clock.GetUtcNow().UtcDateTime;
         var pendingBefore = now - options.Value.PendingTimeout;
         var stranded = await db.Orders
-            .Where(o => o.Status == OrderStatus.Failed || (o.Status == OrderStatus.Pending && o.CreatedAt < pendingBefore))
+            .Where(o => o.Status == OrderStatus.Recovering || o.Status == OrderStatus.Failed || o.Status == OrderStatus.Cancelling
+                || (o.Status == OrderStatus.Pending && o.CreatedAt < pendingBefore))
+            .Select(o => new { o.Id, o.Status })
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
 
         foreach (var order in stranded)
         {
-            var reservation = order.Status == OrderStatus.Pending ? await products.GetReservationAsync(order.Id, cancellationToken) : null;
-            if (reservation is { Status: "Held" or "Confirmed" }
-                && await products.ConfirmAsync(order.Id, cancellationToken) is ReservationOutcome.Held)
+            switch (order.Status)
             {
-                order.Status = OrderStatus.Confirmed;
-                logger.LogWarning("Recovered order {OrderId}: its stock was held, so it is confirmed", order.Id);
+                case OrderStatus.Pending when await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Pending, OrderStatus.Recovering, cancellationToken):
+                case OrderStatus.Recovering:
+                    await FinishOrUndoAsync(db, products, order.Id, cancellationToken);
+                    break;
+                case OrderStatus.Failed:
+                    await products.ReleaseAsync(order.Id, cancellationToken);
+                    await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken);
+                    logger.LogWarning("Undid failed order {OrderId}: its stock is released", order.Id);
+                    break;
+                case OrderStatus.Cancelling:
+                    await products.ReleaseAsync(order.Id, cancellationToken);
+                    await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Cancelling, OrderStatus.Cancelled, cancellationToken);
+                    logger.LogWarning("Finished cancelling order {OrderId}", order.Id);
+                    break;
             }
-            else
-            {
-                await products.ReleaseAsync(order.Id, cancellationToken);
-                db.Orders.Remove(order);
-                logger.LogWarning("Undid order {OrderId}: it was {Status} without its stock held", order.Id, order.Status);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
         }
 
         var expiredKeys = await db.IdempotencyRecords
@@ -75,5 +80,23 @@ public sealed class OrderRecovery(
         {
             logger.LogInformation("Forgot {Count} expired idempotency keys", expiredKeys);
         }
+    }
+
+    /// <summary>Confirms a recovered order whose stock is still held; undoes one whose stock is not.</summary>
+    private async Task FinishOrUndoAsync(OrdersDbContext db, ProductsClient products, int orderId, CancellationToken cancellationToken)
+    {
+        var reservation = await products.GetReservationAsync(orderId, cancellationToken);
+        if (reservation is { Status: "Held" or "Confirmed" }
+            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Held)
+        {
+            await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken);
+            logger.LogWarning("Recovered order {OrderId}: its stock was held, so it is confirmed", orderId);
+            return;
+        }
+
+        await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Failed, cancellationToken);
+        await products.ReleaseAsync(orderId, cancellationToken);
+        await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken);
+        logger.LogWarning("Undid order {OrderId}: it was left pending without its stock held", orderId);
     }
 }
