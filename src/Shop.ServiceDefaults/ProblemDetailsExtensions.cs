@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults;
 
@@ -32,6 +33,10 @@ public static class ProblemDetailsExtensions
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>Refuses request bodies over <paramref name="bytes"/> with a 413 problem.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestSizeLimitAttribute(bytes));
 
     /// <summary>Authenticates bearer tokens, authorizes, then rate-limits: in that order, so that limits know the user.</summary>
     public static WebApplication UseDefaultSecurity(this WebApplication app)

@@ -22,7 +22,7 @@ public sealed class ProductsClient(HttpClient http)
     public async Task<ReservationOutcome> ReserveAsync(int orderId, IEnumerable<OrderLine> lines, CancellationToken cancellationToken)
     {
         var body = new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) };
-        using var response = await SendAsync(HttpMethod.Post, "/reservations", JsonContent.Create(body), cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, "/reservations", JsonContent.Create(body), cancellationToken, $"reserve-{orderId}");
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
@@ -38,7 +38,7 @@ public sealed class ProductsClient(HttpClient http)
     /// <summary>Keeps the held stock of an order for good.</summary>
     public async Task<ReservationOutcome> ConfirmAsync(int orderId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/confirm", null, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/confirm", null, cancellationToken, $"confirm-{orderId}");
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             return new ReservationOutcome.Released();
@@ -51,7 +51,7 @@ public sealed class ProductsClient(HttpClient http)
     /// <summary>Gives the stock of an order back; harmless when repeated or when nothing is held.</summary>
     public async Task ReleaseAsync(int orderId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/release", null, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/release", null, cancellationToken, $"release-{orderId}");
         response.EnsureSuccessStatusCode();
     }
 
@@ -59,8 +59,16 @@ public sealed class ProductsClient(HttpClient http)
     public Task<ReservationSnapshot?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
         http.GetFromServiceAsync<ReservationSnapshot>($"/reservations/{orderId}", ServiceName, cancellationToken);
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken) =>
-        http.SendToServiceAsync(new HttpRequestMessage(method, uri) { Content = content }, ServiceName, cancellationToken);
+    /// <summary>
+    /// Sends a reservation call. Each is idempotent by order id, so it carries an Idempotency-Key and the
+    /// resilience handler may repeat it after a transient failure.
+    /// </summary>
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent? content, CancellationToken cancellationToken, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = content };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return http.SendToServiceAsync(request, ServiceName, cancellationToken);
+    }
 }
 
 /// <summary>What the products service did with a reserve or a confirm.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Shop.OrderService.Model;
+using Shop.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Shop.OrderService.Clients;
@@ -11,18 +12,36 @@ namespace Shop.OrderService.Clients;
 /// then from the users service, which caches what it answers. Only the users service writes the cache,
 /// so that an update it has answered can never be overwritten here by an older copy.
 /// </summary>
-public sealed class UsersClient(HttpClient http, IConnectionMultiplexer redis, IOptions<JsonOptions> json)
+/// <remarks>When the cache is away or slow, lookups go to the users service after <c>Cache:Timeout</c>.</remarks>
+public sealed class UsersClient(HttpClient http, IConnectionMultiplexer redis, IOptions<JsonOptions> json, ILogger<UsersClient> logger)
 {
     public const string ServiceName = "users";
 
+    /// <summary>The user, or null when there is none; a <see cref="DependencyUnavailableException"/> when the users service cannot answer.</summary>
     public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken)
     {
-        var cached = await redis.GetDatabase().StringGetAsync($"users:{id}");
+        var cached = await redis.GetDatabase().StringGetAsync($"users:{id}").OrWhenCacheFailsAsync(RedisValue.Null, logger);
         if (cached.HasValue)
         {
             return JsonSerializer.Deserialize<UserSnapshot>(cached.ToString(), json.Value.SerializerOptions);
         }
 
         return await http.GetFromServiceAsync<UserSnapshot>($"/users/{id}", ServiceName, cancellationToken);
+    }
+
+    /// <summary>The user of an order to show with it: found, deleted, or unavailable while the users service is away.</summary>
+    public async Task<UserLookup> LookUpForDisplayAsync(int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(id, cancellationToken) is { } user
+                ? new UserLookup(user, UserStatus.Found)
+                : new UserLookup(null, UserStatus.Deleted);
+        }
+        catch (DependencyUnavailableException exception)
+        {
+            logger.LogWarning("Showing order without user {UserId}: the {Dependency} service is unavailable", id, exception.Dependency);
+            return new UserLookup(null, UserStatus.Unavailable);
+        }
     }
 }

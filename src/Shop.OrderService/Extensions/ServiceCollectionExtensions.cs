@@ -11,7 +11,7 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddSqliteDbContext<OrdersDbContext>("ordersdb");
-        builder.AddRedisClient("cache");
+        builder.AddOptionalRedisClient("cache");
 
         builder.Services.Configure<ServiceIdentityOptions>(builder.Configuration.GetSection("Identity"));
         builder.Services.AddSingleton<ServiceTokenSource>();

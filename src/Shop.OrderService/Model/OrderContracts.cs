@@ -36,13 +36,27 @@ public sealed record OrderQuery
     public int? UserId { get; init; }
 }
 
-/// <summary>An order with its customer, as <c>GET /orders/{id}</c> shows it; the user is null once deleted.</summary>
+/// <summary>
+/// An order with its customer, as <c>GET /orders/{id}</c> shows it. <see cref="UserStatus"/> says why
+/// <see cref="User"/> is null: the user was deleted, or the users service could not be asked.
+/// </summary>
 public sealed record OrderResponse(
-    int Id, OrderStatus Status, DateTime CreatedAt, decimal Total, string Currency, UserSnapshot? User, IReadOnlyList<OrderLineResponse> Lines)
+    int Id, OrderStatus Status, DateTime CreatedAt, decimal Total, string Currency,
+    UserSnapshot? User, UserStatus UserStatus, IReadOnlyList<OrderLineResponse> Lines)
 {
-    public static OrderResponse From(Order order, UserSnapshot? user) =>
-        new(order.Id, order.Status, order.CreatedAt, order.Total, order.Currency, user, order.Lines.Select(OrderLineResponse.From).ToList());
+    public static OrderResponse From(Order order, UserLookup user) => new(
+        order.Id, order.Status, order.CreatedAt, order.Total, order.Currency, user.User, user.Status,
+        order.Lines.Select(OrderLineResponse.From).ToList());
 }
+
+public enum UserStatus
+{
+    Found,
+    Deleted,
+    Unavailable
+}
+
+public sealed record UserLookup(UserSnapshot? User, UserStatus Status);
 
 /// <summary>An order in a list: the customer by id only.</summary>
 public sealed record OrderSummary(

@@ -85,7 +85,7 @@ public sealed class OrderPlacement(
             if (await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Pending, OrderStatus.Confirmed, cancellationToken))
             {
                 order.Status = OrderStatus.Confirmed;
-                return PlacementResult.Placed(OrderResponse.From(order, user));
+                return PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));
             }
         }
         catch (Exception exception)

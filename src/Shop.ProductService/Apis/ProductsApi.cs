@@ -10,7 +10,8 @@ public static class ProductsApi
 {
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/products").WithTags("Products");
+        // A product is a few hundred bytes; anything much larger is refused with a 413.
+        var api = app.MapGroup("/products").WithTags("Products").WithBodyLimit(4 * 1024);
 
         var read = ShopPolicies.Scope(ShopScopes.CatalogRead);
         api.MapGet("/", ListProducts).WithName(nameof(ListProducts)).RequireAuthorization(read);

@@ -13,8 +13,10 @@ public static class ReservationsApi
 {
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
+        // Fifty lines fit in a few kilobytes.
         var api = app.MapGroup("/reservations").WithTags("Reservations")
-            .RequireAuthorization(ShopPolicies.Scope(ShopScopes.Reservations));
+            .RequireAuthorization(ShopPolicies.Scope(ShopScopes.Reservations))
+            .WithBodyLimit(16 * 1024);
 
         api.MapPost("/", Reserve).WithName(nameof(Reserve));
         api.MapGet("/{orderId:int}", GetReservation).WithName(nameof(GetReservation));

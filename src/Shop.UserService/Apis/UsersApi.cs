@@ -13,7 +13,8 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/users").WithTags("Users");
+        // A user is a few hundred bytes; anything much larger is refused with a 413.
+        var api = app.MapGroup("/users").WithTags("Users").WithBodyLimit(4 * 1024);
 
         api.MapGet("/", ListUsers).WithName(nameof(ListUsers)).RequireAuthorization(ShopPolicies.Admin);
         api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));

@@ -19,7 +19,7 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddSqliteDbContext<UsersDbContext>("usersdb", options => options.UseOpenIddict());
-        builder.AddRedisClient("cache");
+        builder.AddOptionalRedisClient("cache");
         builder.Services.Configure<UserCacheOptions>(builder.Configuration.GetSection("UserCache"));
         builder.Services.AddSingleton<UserCache>();
         builder.AddIdentityProvider();

@@ -8,7 +8,7 @@ public sealed record ProductDto(int Id, string Sku, string Name, decimal Price, 
 
 public sealed record OrderLineDto(int ProductId, string Sku, string Name, decimal UnitPrice, int Quantity, decimal LineTotal);
 
-public sealed record OrderDto(int Id, string Status, DateTimeOffset CreatedAt, decimal Total, string Currency, UserDto? User, IReadOnlyList<OrderLineDto> Lines);
+public sealed record OrderDto(int Id, string Status, DateTimeOffset CreatedAt, decimal Total, string Currency, UserDto? User, string UserStatus, IReadOnlyList<OrderLineDto> Lines);
 
 public sealed record OrderSummaryDto(int Id, int UserId, string Status, decimal Total, string Currency, IReadOnlyList<OrderLineDto> Lines);
 

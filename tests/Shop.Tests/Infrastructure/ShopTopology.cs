@@ -142,6 +142,28 @@ public sealed class ShopTopology : IAsyncDisposable
         await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
     }
 
+    /// <summary>Kills a service's process outright (SIGKILL), as a crash would, and waits until Aspire sees it stopped.</summary>
+    public async Task KillResourceAsync(string resource)
+    {
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).WaitAsync(StartTimeout);
+        var launcher = Convert.ToString(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture)!;
+        // The service runs as the child of the `dotnet run` that Aspire started; the crash is the service's own.
+        using (var kill = Process.Start("pkill", ["-KILL", "-P", launcher]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(StartTimeout);
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
+    }
+
+    /// <summary>GET /health of a service, as text: Healthy, Degraded or Unhealthy.</summary>
+    public async Task<string> HealthOfAsync(string resource)
+    {
+        using var client = _app.CreateHttpClient(resource);
+        return await client.GetStringAsync("/health", TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Starts a stopped resource with the dashboard's Start command, and waits until it is healthy.</summary>
     public async Task StartResourceAsync(string resource)
     {

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>Dependencies go away and come back; crashes happen. The shop keeps answering, and says what it could not do.</summary>
+[Collection(OwnTopologyCollection.Name)]
+public sealed class FaultToleranceTests(FaultTopologyFixture fixture)
+{
+    private ShopTopology Shop => fixture.Topology;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task WithUsersDownOrdersStillReadAndSayWhenTheUserIsUnknown()
+    {
+        var cached = await Shop.CreateUserAsync("Nora");
+        var uncached = await Shop.CreateUserAsync("Otto");
+        var newcomer = await Shop.CreateUserAsync("Pia");
+        var product = await Shop.CreateProductAsync(stock: 10);
+        var cachedOrder = await (await Shop.PlaceOrderAsync(cached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var uncachedOrder = await (await Shop.PlaceOrderAsync(uncached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var cache = await Shop.CacheAsync();
+        await Shop.Users.GetAsync<UserDto>($"/users/{cached.Id}");
+        await cache.KeyDeleteAsync([$"users:{uncached.Id}", $"users:{newcomer.Id}"]);
+
+        await Shop.StopResourceAsync(ResourceNames.Users);
+        try
+        {
+            var withUser = await Shop.SessionOf(cached.Id).Orders.GetAsync<OrderDto>($"/orders/{cachedOrder.Id}");
+            Assert.Equal(("Found", "Nora"), (withUser.UserStatus, withUser.User?.Name));
+
+            var withoutUser = await Shop.SessionOf(uncached.Id).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}");
+            Assert.Equal(("Unavailable", null), (withoutUser.UserStatus, withoutUser.User));
+            Assert.Equal(uncachedOrder.Lines, withoutUser.Lines);
+
+            var placing = await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1));
+            await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(placing.Headers.RetryAfter);
+        }
+        finally
+        {
+            await Shop.StartResourceAsync(ResourceNames.Users);
+        }
+
+        Assert.Equal(0, (await Shop.OrdersOfAsync(newcomer.Id)).TotalCount);
+        Assert.Equal(8, await Shop.StockAsync(product.Id));
+    }
+
+    [Fact]
+    public async Task WithTheCacheDownEveryServiceAnswersFromItsDatabaseAndReportsDegraded()
+    {
+        var user = await Shop.CreateUserAsync("Quinn");
+        var product = await Shop.CreateProductAsync(stock: 10);
+
+        await Shop.StopResourceAsync(ResourceNames.Cache);
+        try
+        {
+            Assert.Equal("Quinn", (await Shop.SessionOf(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+            var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var update = await Shop.SessionOf(user.Id).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Quinn Ray", email = user.Email, age = user.Age }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            Assert.Equal("Quinn Ray", (await Shop.SessionOf(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Users));
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Orders));
+        }
+        finally
+        {
+            await Shop.StartResourceAsync(ResourceNames.Cache);
+        }
+
+        // The services reconnect by themselves: lookups fill the cache again.
+        var cache = await Shop.CacheAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await cache.KeyExistsAsync($"users:{user.Id}") && DateTime.UtcNow < deadline)
+        {
+            await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}");
+            await Task.Delay(500, Cancellation);
+        }
+
+        Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"), "The users service did not use the cache again.");
+        Assert.Equal("Healthy", await Shop.HealthOfAsync(ResourceNames.Users));
+    }
+
+    [Fact]
+    public async Task AnAcknowledgedOrderSurvivesTheOrdersServiceBeingKilled()
+    {
+        var user = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync(stock: 10);
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        await Shop.KillResourceAsync(ResourceNames.Orders);
+        await Shop.StartResourceAsync(ResourceNames.Orders);
+
+        var reread = await Shop.SessionOf(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        Assert.Equal(("Confirmed", order.Total), (reread.Status, reread.Total));
+        Assert.Equal(order.Lines, reread.Lines);
+        Assert.Equal(7, await Shop.StockAsync(product.Id));
+    }
+}
