@@ -45,7 +45,8 @@ public static class CacheExtensions
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            logger.LogWarning("The cache did not answer ({Reason}); going on without it", exception.GetType().Name);
+            // Debug, not Warning: during an outage every request would log it; /health reports the outage as Degraded.
+            logger.LogDebug("The cache did not answer ({Reason}); going on without it", exception.GetType().Name);
             return fallback;
         }
     }

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Shop.AppHost;
+using Shop.Bench;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+// Loads the running topology and a bare baseline with the same wrk settings, and reports both.
+var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
+const int Connections = 32;
+var warmup = TimeSpan.FromSeconds(3);
+var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections);
+
+Console.WriteLine($"Shop benchmark: {report.Cores} cores, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
+
+await using (var baseline = await Baseline.StartAsync())
+{
+    await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", warmup, Connections);
+    report.Add("baseline GET /orders/{id}", await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", duration, Connections));
+    report.Add("baseline GET /users/{id}", await Wrk.RunAsync($"{Baseline.UsersUrl}/users/1", duration, Connections));
+}
+
+var dataDirectory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
+var adminPassword = Guid.NewGuid().ToString("N");
+var coldStart = Stopwatch.StartNew();
+var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
+[
+    $"Data:Directory={dataDirectory}",
+    $"Parameters:admin-password={adminPassword}",
+    "RateLimits:WritesPerMinute=100000000",
+    "RateLimits:SignInsPerAddressPerMinute=100000000"
+]);
+// The AppHost's health probes log every refused connection while the services start; the run needs none of it.
+builder.Services.AddLogging(logging => logging
+    .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+    .AddFilter("Aspire.Hosting", LogLevel.Warning)
+    .AddFilter("Shop.AppHost.Resources", LogLevel.None));
+await using var app = await builder.BuildAsync();
+await app.StartAsync();
+foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+{
+    await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(3));
+}
+
+report.ColdStartSeconds = coldStart.Elapsed.TotalSeconds;
+Console.WriteLine($"Cold start: {report.ColdStartSeconds:0.0} s");
+
+var users = app.GetEndpoint(ResourceNames.Users, "http");
+var products = app.GetEndpoint(ResourceNames.Products, "http");
+var orders = app.GetEndpoint(ResourceNames.Orders, "http");
+using var http = new HttpClient();
+var admin = await SignInAsync(http, users, "admin@shop.example", adminPassword);
+var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
+(await http.PostAsJsonAsync(new Uri(users, "/users"), new { name = "Bench", email = customerEmail, age = 30, password = "bench password" })).EnsureSuccessStatusCode();
+var customer = await SignInAsync(http, users, customerEmail, "bench password");
+
+var redis = await ConnectionMultiplexer.ConnectAsync((await app.GetConnectionStringAsync(ResourceNames.Cache))!);
+var cacheServer = redis.GetDatabase();
+
+// 1. An order with its user from the cache.
+await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
+var (hitsBefore, missesBefore) = await KeyspaceStatsAsync(cacheServer);
+report.Add("GET /orders/{id} (cache)", await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+var (hitsAfter, missesAfter) = await KeyspaceStatsAsync(cacheServer);
+report.CacheHitRatio = (double)(hitsAfter - hitsBefore) / Math.Max(1, hitsAfter - hitsBefore + missesAfter - missesBefore);
+
+// 3. A user.
+await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
+report.Add("GET /users/{id}", await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));
+
+// 4. Orders racing for one product's stock.
+const int Stock = 2000;
+var product = await (await SendAsync(http, HttpMethod.Post, new Uri(products, "/products"), admin,
+    new { sku = $"BENCH-{Guid.NewGuid():N}"[..20].ToUpperInvariant(), name = "Bench", price = 1m, currency = "EUR", stock = Stock }))
+    .Content.ReadFromJsonAsync<JsonElement>();
+var productId = product.GetProperty("id").GetInt32();
+var placing = await Wrk.RunAsync(new Uri(orders, "/orders").ToString(), duration, Connections, customer,
+    $$"""{"lines":[{"productId":{{productId}},"quantity":1}]}""");
+report.Add("POST /orders (contended)", placing);
+// Requests still in flight when wrk stopped finish on the server; count once they have.
+await Task.Delay(TimeSpan.FromSeconds(10));
+var finalStock = (await (await SendAsync(http, HttpMethod.Get, new Uri(products, $"/products/{productId}"), admin)).Content.ReadFromJsonAsync<JsonElement>())
+    .GetProperty("stock").GetInt32();
+var confirmed = await ConfirmedUnitsAsync(http, orders, customer);
+report.OrdersPerSecond = placing.CreatedPerSecond(duration);
+// Oversold: units confirmed beyond the stock there was. Unaccounted: confirmed units the stock does not show as taken.
+report.OversoldUnits = Math.Max(0, confirmed - Stock);
+report.UnaccountedUnits = confirmed - (Stock - finalStock);
+report.OrdersAnswered201 = placing.Created;
+report.OrdersStored = confirmed;
+
+// 6. Peak memory of each service so far, read from the kernel's record of the process.
+foreach (var resource in new[] { ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+{
+    report.PeakRssMb[resource] = PeakRssMb(app, resource);
+}
+
+// 2. The same order with the cache gone: every lookup goes to the users service.
+StopCache(app);
+await Task.Delay(TimeSpan.FromSeconds(2));
+await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
+report.Add("GET /orders/{id} (no cache)", await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+
+report.Print();
+var output = Path.Combine(Directory.GetCurrentDirectory(), "bench", "out", $"bench-{report.Date:yyyyMMdd-HHmmss}.json");
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"Written to {output}");
+
+await app.StopAsync();
+Directory.Delete(dataDirectory, recursive: true);
+return 0;
+
+static async Task<string> SignInAsync(HttpClient http, Uri users, string email, string password)
+{
+    var response = await http.PostAsync(new Uri(users, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["grant_type"] = "password",
+        ["username"] = email,
+        ["password"] = password
+    }));
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+}
+
+static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, Uri uri, string token, object? body = null)
+{
+    using var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : JsonContent.Create(body) };
+    request.Headers.Authorization = new("Bearer", token);
+    var response = await http.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+    return response;
+}
+
+static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string token)
+{
+    var units = 0;
+    for (var page = 0; ; page++)
+    {
+        var batch = await (await SendAsync(http, HttpMethod.Get, new Uri(orders, $"/orders?pageIndex={page}&pageSize=100"), token)).Content.ReadFromJsonAsync<JsonElement>();
+        var items = batch.GetProperty("items").EnumerateArray().ToList();
+        units += items.Where(o => o.GetProperty("status").GetString() == "Confirmed")
+            .Sum(o => o.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("quantity").GetInt32()));
+        if (items.Count < 100)
+        {
+            return units;
+        }
+    }
+}
+
+static async Task<(long Hits, long Misses)> KeyspaceStatsAsync(IDatabase cache)
+{
+    var info = (await cache.ExecuteAsync("INFO", "stats")).ToString();
+    long Read(string field) => long.Parse(info.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+    return (Read("keyspace_hits"), Read("keyspace_misses"));
+}
+
+static int ProcessId(DistributedApplication app, string resource)
+{
+    var launcher = app.ResourceNotifications
+        .WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).GetAwaiter().GetResult()
+        .Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+    var pid = Convert.ToInt32(launcher, CultureInfo.InvariantCulture);
+    // A project runs as the child of the `dotnet run` that Aspire starts.
+    var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return children.Length > 0 ? int.Parse(children[0], CultureInfo.InvariantCulture) : pid;
+}
+
+static double PeakRssMb(DistributedApplication app, string resource)
+{
+    var status = File.ReadAllLines($"/proc/{ProcessId(app, resource)}/status");
+    var kb = long.Parse(status.Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    return kb / 1024.0;
+}
+
+static void StopCache(DistributedApplication app) => Process.GetProcessById(ProcessId(app, ResourceNames.Cache)).Kill();
