@@ -26,6 +26,15 @@ public static class AuthenticationExtensions
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.NameClaimType = ShopIdentity.SubjectClaim;
                 options.TokenValidationParameters.RoleClaimType = ShopIdentity.RoleClaim;
+                options.Events = new JwtBearerEvents
+                {
+                    // Without the issuer's keys no token can be checked: that is the users service being
+                    // away (a 503), not the caller's token being bad (a 401).
+                    OnAuthenticationFailed = context => context.Exception is InvalidOperationException { Message: var message }
+                        && message.StartsWith("IDX20803", StringComparison.Ordinal)
+                        ? throw new DependencyUnavailableException("users", context.Exception)
+                        : Task.CompletedTask
+                };
                 configure?.Invoke(options);
             });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

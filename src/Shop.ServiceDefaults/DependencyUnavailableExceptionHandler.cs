@@ -30,7 +30,8 @@ internal sealed class DependencyUnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "A service this request depends on is unavailable.",
-                Detail = unavailable.Message
+                Detail = unavailable.Message,
+                Extensions = { ["dependency"] = unavailable.Dependency }
             }
         });
     }

@@ -42,9 +42,10 @@ public static class Extensions
                 options.Retry.Delay = TimeSpan.FromMilliseconds(100);
                 options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
-                // After half of at least ten calls in ten seconds fail, callers get a fast 503 for five seconds.
-                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
-                options.CircuitBreaker.MinimumThroughput = 10;
+                // After half of at least five attempts in thirty seconds fail, callers get a fast 503 for five
+                // seconds. The window is long because a service that is away often fails by timing out.
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                options.CircuitBreaker.MinimumThroughput = 5;
                 options.CircuitBreaker.FailureRatio = 0.5;
             });
             http.AddServiceDiscovery();

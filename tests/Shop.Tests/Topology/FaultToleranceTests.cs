@@ -36,7 +36,8 @@ public sealed class FaultToleranceTests(FaultTopologyFixture fixture)
             Assert.Equal(uncachedOrder.Lines, withoutUser.Lines);
 
             var placing = await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1));
-            await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            var problem = await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("users", problem.GetProperty("dependency").GetString());
             Assert.NotNull(placing.Headers.RetryAfter);
         }
         finally
