@@ -57,6 +57,18 @@ public static class ShopApi
     public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
         await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);
 
+    /// <summary>Waits until <paramref name="condition"/> holds, for at most a minute, then asserts that it does.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!await condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(await condition(), because);
+    }
+
     /// <summary>Asserts the status, then reads the body.</summary>
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected)
     {

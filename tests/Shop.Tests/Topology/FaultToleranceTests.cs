@@ -47,6 +47,12 @@ public sealed class FaultToleranceTests(FaultTopologyFixture fixture)
 
         Assert.Equal(0, (await Shop.OrdersOfAsync(newcomer.Id)).TotalCount);
         Assert.Equal(8, await Shop.StockAsync(product.Id));
+
+        // Once the users service is back (and the caller's circuit breaker lets calls through again), orders show their user.
+        await ShopApi.EventuallyAsync(async () =>
+            (await Shop.SessionOf(uncached.Id).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}")).UserStatus == "Found",
+            "Orders did not show their user again after the users service came back.");
+        await (await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
     }
 
     [Fact]

@@ -52,5 +52,9 @@ public sealed class ReservationFaultTests(FaultTopologyFixture fixture)
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Equal(0, (await Shop.OrdersOfAsync(user.Id)).TotalCount);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
+
+        // Once products is back (and the caller's circuit breaker lets calls through again), orders are placed again.
+        await ShopApi.EventuallyAsync(async () => (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).StatusCode == HttpStatusCode.Created,
+            "Orders could not be placed again after the products service came back.");
     }
 }
