@@ -32,7 +32,7 @@ public sealed class ProductsClient(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return new ReservationOutcome.Held();
+        return new ReservationOutcome.Kept();
     }
 
     /// <summary>Keeps the held stock of an order for good.</summary>
@@ -45,7 +45,7 @@ public sealed class ProductsClient(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return new ReservationOutcome.Held();
+        return new ReservationOutcome.Kept();
     }
 
     /// <summary>Gives the stock of an order back; harmless when repeated or when nothing is held.</summary>
@@ -74,7 +74,8 @@ public sealed class ProductsClient(HttpClient http)
 /// <summary>What the products service did with a reserve or a confirm.</summary>
 public abstract record ReservationOutcome
 {
-    public sealed record Held : ReservationOutcome;
+    /// <summary>The order's stock is held for it (after a reserve) or kept for good (after a confirm).</summary>
+    public sealed record Kept : ReservationOutcome;
 
     public sealed record ShortOfStock(IReadOnlyList<int> ProductIds) : ReservationOutcome;
 

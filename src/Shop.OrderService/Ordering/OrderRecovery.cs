@@ -87,7 +87,7 @@ public sealed class OrderRecovery(
     {
         var reservation = await products.GetReservationAsync(orderId, cancellationToken);
         if (reservation is { Status: "Held" or "Confirmed" }
-            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Held)
+            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Kept)
         {
             await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken);
             logger.LogWarning("Recovered order {OrderId}: its stock was held, so it is confirmed", orderId);

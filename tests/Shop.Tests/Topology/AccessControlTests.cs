@@ -19,31 +19,53 @@ public sealed class AccessControlTests(ShopFixture fixture)
         Reservations
     }
 
-    public static TheoryData<string, string, string, Caller> ProtectedEndpoints() => new()
+    private static readonly (string Service, string Method, string Path, Caller Caller)[] Endpoints =
+    [
+        ("users", "GET", "/users", Caller.Admin),
+        ("users", "GET", "/users/1", Caller.Person),
+        ("users", "PUT", "/users/1", Caller.Person),
+        ("users", "DELETE", "/users/1", Caller.Person),
+        ("products", "GET", "/products", Caller.Person),
+        ("products", "GET", "/products/1", Caller.Person),
+        ("products", "POST", "/products", Caller.Admin),
+        ("products", "PUT", "/products/1", Caller.Admin),
+        ("products", "DELETE", "/products/1", Caller.Admin),
+        ("products", "POST", "/reservations", Caller.Reservations),
+        ("products", "GET", "/reservations/1", Caller.Reservations),
+        ("products", "POST", "/reservations/1/confirm", Caller.Reservations),
+        ("products", "POST", "/reservations/1/release", Caller.Reservations),
+        ("orders", "GET", "/orders", Caller.Person),
+        ("orders", "GET", "/orders/1", Caller.Person),
+        ("orders", "POST", "/orders", Caller.Person),
+        ("orders", "POST", "/orders/1/cancel", Caller.Person)
+    ];
+
+    public static TheoryData<string, string, string, Caller> ProtectedEndpoints()
     {
-        { "users", "GET", "/users", Caller.Admin },
-        { "users", "PUT", "/users/1", Caller.Person },
-        { "users", "DELETE", "/users/1", Caller.Person },
-        { "products", "GET", "/products", Caller.Person },
-        { "products", "GET", "/products/1", Caller.Person },
-        { "products", "POST", "/products", Caller.Admin },
-        { "products", "PUT", "/products/1", Caller.Admin },
-        { "products", "DELETE", "/products/1", Caller.Admin },
-        { "products", "POST", "/reservations", Caller.Reservations },
-        { "products", "GET", "/reservations/1", Caller.Reservations },
-        { "products", "POST", "/reservations/1/confirm", Caller.Reservations },
-        { "products", "POST", "/reservations/1/release", Caller.Reservations },
-        { "orders", "GET", "/orders", Caller.Person },
-        { "orders", "GET", "/orders/1", Caller.Person },
-        { "orders", "POST", "/orders", Caller.Person },
-        { "orders", "POST", "/orders/1/cancel", Caller.Person }
-    };
+        var data = new TheoryData<string, string, string, Caller>();
+        foreach (var (service, method, path, caller) in Endpoints)
+        {
+            data.Add(service, method, path, caller);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string, string> ProtectedRoutes()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var (service, method, path, _) in Endpoints)
+        {
+            data.Add(service, method, path);
+        }
+
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(ProtectedEndpoints))]
-    public async Task WithoutATokenTheAnswerIs401WithWwwAuthenticate(string service, string method, string path, Caller caller)
+    [MemberData(nameof(ProtectedRoutes))]
+    public async Task WithoutATokenTheAnswerIs401WithWwwAuthenticate(string service, string method, string path)
     {
-        _ = caller;
         var response = await SendAsync(service, method, path, token: null);
 
         await AssertUnauthorizedAsync(response);
