@@ -32,6 +32,7 @@ var coldStart = Stopwatch.StartNew();
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
 [
     $"Data:Directory={dataDirectory}",
+    "Services:FixedPorts=false",
     $"Parameters:admin-password={adminPassword}",
     "RateLimits:WritesPerMinute=100000000",
     "RateLimits:SignInsPerAddressPerMinute=100000000"

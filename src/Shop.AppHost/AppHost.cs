@@ -11,6 +11,7 @@ var adminPassword = builder.AddGeneratedSecret("admin-password");
 var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
 
 var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
+    .WithDirectHttpEndpoint()
     .WithSqliteDatabase(ResourceNames.UsersDatabase, dataDirectory)
     .WithEnvironment("Identity__SigningKeyPath", Path.Combine(dataDirectory, "users-signing-key.pem"))
     .WithEnvironment("Identity__Admin__Password", adminPassword)
@@ -20,6 +21,7 @@ var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
     .WithHttpHealthCheck("/health");
 
 var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Products)
+    .WithDirectHttpEndpoint()
     .WithSqliteDatabase(ResourceNames.ProductsDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Reservations")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
@@ -27,6 +29,7 @@ var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Pr
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
+    .WithDirectHttpEndpoint()
     .WithSqliteDatabase(ResourceNames.OrdersDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Ordering")
     .WithSettingsFrom(builder.Configuration, "RateLimits")

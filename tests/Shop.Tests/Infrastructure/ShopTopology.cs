@@ -95,6 +95,8 @@ public sealed class ShopTopology : IAsyncDisposable
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
             [
                 $"Cache:Host={cacheHost}",
+                // Free ports, so that the tests can run beside a developer's AppHost and beside each other.
+                "Services:FixedPorts=false",
                 $"Data:Directory={directory}",
                 $"Parameters:admin-password={adminPassword}",
                 $"Parameters:orders-client-secret={ordersClientSecret}",
