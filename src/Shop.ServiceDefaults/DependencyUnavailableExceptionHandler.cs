@@ -1,7 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 
 namespace Shop.ServiceDefaults;
 
@@ -9,7 +11,7 @@ internal sealed class DependencyUnavailableExceptionHandler(
     IProblemDetailsService problemDetails,
     ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
 {
-    private const int RetryAfterSeconds = 5;
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,21 +20,34 @@ internal sealed class DependencyUnavailableExceptionHandler(
             return false;
         }
 
-        logger.LogWarning(exception, "Answering 503: the {Dependency} service is unavailable", unavailable.Dependency);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "A service this request depends on is unavailable.",
+            Detail = unavailable.Message,
+            Extensions = { ["dependency"] = unavailable.Dependency }
+        };
+        var retryAfter = DefaultRetryAfter;
+        if (unavailable.InnerException is BrokenCircuitException brokenCircuit)
+        {
+            // The call was not even tried: after repeated failures, calls are refused until the circuit half-opens.
+            logger.LogWarning("Answering 503: calls to the {Dependency} service are paused after repeated failures", unavailable.Dependency);
+            problem.Detail = $"Calls to the {unavailable.Dependency} service are paused after repeated failures.";
+            problem.Extensions["circuit"] = "open";
+            retryAfter = brokenCircuit.RetryAfter ?? retryAfter;
+        }
+        else
+        {
+            logger.LogWarning(exception, "Answering 503: the {Dependency} service is unavailable", unavailable.Dependency);
+        }
 
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "A service this request depends on is unavailable.",
-                Detail = unavailable.Message,
-                Extensions = { ["dependency"] = unavailable.Dependency }
-            }
+            ProblemDetails = problem
         });
     }
 }

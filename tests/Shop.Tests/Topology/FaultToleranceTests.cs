@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using StackExchange.Redis;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -53,6 +55,50 @@ public sealed class FaultToleranceTests(FaultTopologyFixture fixture)
             (await Shop.SessionOf(uncached.Id).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}")).UserStatus == "Found",
             "Orders did not show their user again after the users service came back.");
         await (await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task RepeatedFailuresOpenTheCircuitAndCallersAreToldWhenToComeBack()
+    {
+        var product = await Shop.CreateProductAsync(stock: 10);
+        // A first order, so that the orders service holds its own token and later calls go straight to the user lookup.
+        var regular = await Shop.CreateUserAsync("Regular");
+        await (await Shop.PlaceOrderAsync(regular.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var newcomers = new List<UserDto>();
+        for (var i = 0; i < 4; i++)
+        {
+            newcomers.Add(await Shop.CreateUserAsync($"Newcomer {i}"));
+        }
+
+        var cache = await Shop.CacheAsync();
+        await cache.KeyDeleteAsync([.. newcomers.Select(user => (RedisKey)$"users:{user.Id}")]);
+
+        await Shop.StopResourceAsync(ResourceNames.Users);
+        var problems = new List<JsonElement>();
+        try
+        {
+            // Each placement must look its customer up in the users service, which is away.
+            foreach (var newcomer in newcomers)
+            {
+                var placing = await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1));
+                problems.Add(await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable));
+                Assert.NotNull(placing.Headers.RetryAfter?.Delta);
+            }
+        }
+        finally
+        {
+            await Shop.StartResourceAsync(ResourceNames.Users);
+        }
+
+        Assert.All(problems, problem => Assert.Equal("users", problem.GetProperty("dependency").GetString()));
+        // The first placement tried the users service and its retries; after that, the circuit is open and no call is made.
+        Assert.False(problems[0].TryGetProperty("circuit", out _));
+        Assert.All(problems[2..], problem => Assert.Equal("open", problem.GetProperty("circuit").GetString()));
+        Assert.Equal(9, await Shop.StockAsync(product.Id));
+
+        await ShopApi.EventuallyAsync(async () =>
+            (await Shop.PlaceOrderAsync(newcomers[0].Id, (product.Id, 1))).StatusCode == HttpStatusCode.Created,
+            "Placing orders did not work again after the users service came back.");
     }
 
     [Fact]
