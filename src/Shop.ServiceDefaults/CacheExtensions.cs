@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -15,7 +16,8 @@ public static class CacheExtensions
     /// <summary>
     /// The Redis client under the AppHost's resource name, set up to be optional: commands fail fast while
     /// the cache is away and time out after <c>Cache:Timeout</c>, it reconnects by itself, and its health
-    /// check reports Degraded rather than Unhealthy, since every service can answer without it.
+    /// check reports Degraded rather than Unhealthy, since every service can answer without it. Services
+    /// call it through <see cref="OptionalCache"/>.
     /// </summary>
     public static IHostApplicationBuilder AddOptionalRedisClient(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -33,21 +35,8 @@ public static class CacheExtensions
             name: connectionName,
             failureStatus: HealthStatus.Degraded,
             timeout: TimeSpan.FromSeconds(2));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OptionalCache>();
         return builder;
-    }
-
-    /// <summary>Runs a cache call; when the cache is away or slow, logs it and answers <paramref name="fallback"/>.</summary>
-    public static async Task<T> OrWhenCacheFailsAsync<T>(this Task<T> cacheCall, T fallback, ILogger logger)
-    {
-        try
-        {
-            return await cacheCall;
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            // Debug, not Warning: during an outage every request would log it; /health reports the outage as Degraded.
-            logger.LogDebug("The cache did not answer ({Reason}); going on without it", exception.GetType().Name);
-            return fallback;
-        }
     }
 }

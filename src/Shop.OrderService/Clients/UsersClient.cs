@@ -12,15 +12,15 @@ namespace Shop.OrderService.Clients;
 /// then from the users service, which caches what it answers. Only the users service writes the cache,
 /// so that an update it has answered can never be overwritten here by an older copy.
 /// </summary>
-/// <remarks>When the cache is away or slow, lookups go to the users service after <c>Cache:Timeout</c>.</remarks>
-public sealed class UsersClient(HttpClient http, IConnectionMultiplexer redis, IOptions<JsonOptions> json, ILogger<UsersClient> logger)
+/// <remarks>When the cache is away or slow, lookups go to the users service (<see cref="OptionalCache"/>).</remarks>
+public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<JsonOptions> json, ILogger<UsersClient> logger)
 {
     public const string ServiceName = "users";
 
     /// <summary>The user, or null when there is none; a <see cref="DependencyUnavailableException"/> when the users service cannot answer.</summary>
     public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken)
     {
-        var cached = await redis.GetDatabase().StringGetAsync($"users:{id}").OrWhenCacheFailsAsync(RedisValue.Null, logger);
+        var cached = await cache.TryAsync(database => database.StringGetAsync($"users:{id}"), RedisValue.Null);
         if (cached.HasValue)
         {
             return JsonSerializer.Deserialize<UserSnapshot>(cached.ToString(), json.Value.SerializerOptions);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Ordering;
@@ -22,7 +23,7 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddHttpClient<ProductsClient>(client => client.BaseAddress = new($"https+http://{ProductsClient.ServiceName}"))
             .AddHttpMessageHandler<ServiceTokenHandler>();
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OrderingOptions>(builder.Configuration.GetSection("Ordering"));
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<IdempotentPlacement>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.ServiceDefaults;
 using Shop.UserService.Model;
 using StackExchange.Redis;
 
@@ -21,32 +22,29 @@ public sealed class UserCacheOptions
 /// update invalidated the entry. To rule that out, every invalidation bumps <c>users:{id}:version</c>, and a
 /// lookup stores its copy only if the version is still the one it saw before reading the database.
 /// <para>
-/// The cache is optional: when it is away or slow, lookups go to the database after <c>Cache:Timeout</c>.
-/// An invalidation that cannot reach it is kept and sent again as soon as the connection is restored.
+/// The cache is optional (<see cref="OptionalCache"/>): when it is away or slow, lookups go to the database.
+/// An invalidation that cannot reach it is kept, and <see cref="RetryPendingInvalidationsAsync"/> sends it
+/// again until the cache takes it, so that no reader keeps a copy older than an answered update.
 /// </para>
 /// </remarks>
 public sealed class UserCache
 {
-    private readonly IConnectionMultiplexer _redis;
-    private readonly ILogger<UserCache> _logger;
+    private readonly OptionalCache _cache;
     private readonly JsonSerializerOptions _serializerOptions;
     private readonly TimeSpan _timeToLive;
-    private readonly ConcurrentDictionary<int, byte> _pendingInvalidations = new();
+    // User id → how many invalidations of it the cache missed; a retry removes the entry only if none was added meanwhile.
+    private readonly ConcurrentDictionary<int, int> _pendingInvalidations = new();
 
-    public UserCache(IConnectionMultiplexer redis, IOptions<UserCacheOptions> options, IOptions<JsonOptions> json, ILogger<UserCache> logger)
+    public UserCache(OptionalCache cache, IOptions<UserCacheOptions> options, IOptions<JsonOptions> json)
     {
-        _redis = redis;
-        _logger = logger;
+        _cache = cache;
         _serializerOptions = json.Value.SerializerOptions;
         _timeToLive = options.Value.TimeToLive;
-        _redis.ConnectionRestored += (_, _) => _ = RetryPendingInvalidationsAsync();
     }
-
-    private IDatabase Database => _redis.GetDatabase();
 
     public async Task<UserResponse?> GetAsync(int id)
     {
-        var cached = await Database.StringGetAsync(EntryKey(id)).OrWhenCacheFailsAsync(RedisValue.Null, _logger);
+        var cached = await _cache.TryAsync(database => database.StringGetAsync(EntryKey(id)), RedisValue.Null);
         return cached.HasValue ? JsonSerializer.Deserialize<UserResponse>(cached.ToString(), _serializerOptions) : null;
     }
 
@@ -54,7 +52,8 @@ public sealed class UserCache
     /// Reads the version to pass to <see cref="SetIfUnchangedAsync"/>; call it before reading the database.
     /// Null when the cache cannot be reached, and then nothing is cached.
     /// </summary>
-    public Task<RedisValue?> GetVersionAsync(int id) => ReadVersionAsync(id).OrWhenCacheFailsAsync(null, _logger);
+    public Task<RedisValue?> GetVersionAsync(int id) =>
+        _cache.TryAsync<RedisValue?>(async database => await database.StringGetAsync(VersionKey(id)), null);
 
     public async Task SetIfUnchangedAsync(UserResponse user, RedisValue? version)
     {
@@ -63,44 +62,47 @@ public sealed class UserCache
             return;
         }
 
-        var transaction = Database.CreateTransaction();
-        transaction.AddCondition(seen.HasValue
-            ? Condition.StringEqual(VersionKey(user.Id), seen)
-            : Condition.KeyNotExists(VersionKey(user.Id)));
-        _ = transaction.StringSetAsync(EntryKey(user.Id), JsonSerializer.Serialize(user, _serializerOptions), _timeToLive);
-        await transaction.ExecuteAsync().OrWhenCacheFailsAsync(false, _logger);
+        var entry = JsonSerializer.Serialize(user, _serializerOptions);
+        await _cache.TryAsync(database =>
+        {
+            var transaction = database.CreateTransaction();
+            transaction.AddCondition(seen.HasValue
+                ? Condition.StringEqual(VersionKey(user.Id), seen)
+                : Condition.KeyNotExists(VersionKey(user.Id)));
+            _ = transaction.StringSetAsync(EntryKey(user.Id), entry, _timeToLive);
+            return transaction.ExecuteAsync();
+        }, false);
     }
 
     public async Task InvalidateAsync(int id)
     {
         if (!await TryInvalidateAsync(id))
         {
-            _pendingInvalidations[id] = 0;
+            _pendingInvalidations.AddOrUpdate(id, 1, (_, missed) => missed + 1);
         }
     }
 
-    private async Task<bool> TryInvalidateAsync(int id)
+    private Task<bool> TryInvalidateAsync(int id) => _cache.TryAsync(database =>
     {
-        var transaction = Database.CreateTransaction();
+        var transaction = database.CreateTransaction();
         _ = transaction.StringIncrementAsync(VersionKey(id));
         // The version only has to outlive lookups in flight; keeping it as long as an entry is ample.
         _ = transaction.KeyExpireAsync(VersionKey(id), _timeToLive);
         _ = transaction.KeyDeleteAsync(EntryKey(id));
-        return await transaction.ExecuteAsync().OrWhenCacheFailsAsync(false, _logger);
-    }
+        return transaction.ExecuteAsync();
+    }, false);
 
-    private async Task RetryPendingInvalidationsAsync()
+    /// <summary>Sends the invalidations the cache missed again; those it still misses stay pending.</summary>
+    public async Task RetryPendingInvalidationsAsync()
     {
-        foreach (var id in _pendingInvalidations.Keys)
+        foreach (var pending in _pendingInvalidations)
         {
-            if (await TryInvalidateAsync(id))
+            if (await TryInvalidateAsync(pending.Key))
             {
-                _pendingInvalidations.TryRemove(id, out _);
+                _pendingInvalidations.TryRemove(pending);
             }
         }
     }
-
-    private async Task<RedisValue?> ReadVersionAsync(int id) => await Database.StringGetAsync(VersionKey(id));
 
     private static RedisKey EntryKey(int id) => $"users:{id}";
 

@@ -22,6 +22,7 @@ internal static class ServiceCollectionExtensions
         builder.AddOptionalRedisClient("cache");
         builder.Services.Configure<UserCacheOptions>(builder.Configuration.GetSection("UserCache"));
         builder.Services.AddSingleton<UserCache>();
+        builder.Services.AddHostedService<UserCacheRepair>();
         builder.AddIdentityProvider();
         return builder;
     }

@@ -9,6 +9,9 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
 {
     public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a service waits for a cache call; long enough here that a wait for it cannot pass unnoticed.</summary>
+    public static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(1);
+
     private ShopTopology? _topology;
 
     public ShopTopology Topology => _topology ?? throw new InvalidOperationException("The topology has not started.");
@@ -18,7 +21,8 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         $"Reservations:HoldTimeout={HoldTimeout}",
         "Reservations:SweepInterval=00:00:00.500",
         "Ordering:PendingTimeout=00:00:05",
-        "Ordering:RecoveryInterval=00:00:00.500"
+        "Ordering:RecoveryInterval=00:00:00.500",
+        $"Cache:Timeout={CacheTimeout}"
     ]);
 
     public async ValueTask DisposeAsync()

@@ -133,30 +133,38 @@ public sealed class ShopTopology : IAsyncDisposable
     /// </summary>
     public async Task StopResourceAsync(string resource)
     {
-        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).WaitAsync(StartTimeout);
-        var pid = running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
-        using (var kill = Process.Start("kill", ["-TERM", Convert.ToString(pid, CultureInfo.InvariantCulture)!]))
-        {
-            await kill.WaitForExitAsync().WaitAsync(StartTimeout);
-            Assert.Equal(0, kill.ExitCode);
-        }
-
-        await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
+        await RunAsync("kill", "-TERM", await ProcessIdOfAsync(resource));
+        await WaitUntilStoppedAsync(resource);
     }
 
     /// <summary>Kills a service's process outright (SIGKILL), as a crash would, and waits until Aspire sees it stopped.</summary>
     public async Task KillResourceAsync(string resource)
     {
-        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).WaitAsync(StartTimeout);
-        var launcher = Convert.ToString(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture)!;
         // The service runs as the child of the `dotnet run` that Aspire started; the crash is the service's own.
-        using (var kill = Process.Start("pkill", ["-KILL", "-P", launcher]))
-        {
-            await kill.WaitForExitAsync().WaitAsync(StartTimeout);
-            Assert.Equal(0, kill.ExitCode);
-        }
+        await RunAsync("pkill", "-KILL", "-P", await ProcessIdOfAsync(resource));
+        await WaitUntilStoppedAsync(resource);
+    }
 
-        await _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
+    /// <summary>Freezes a resource's process (SIGSTOP): it keeps its connections open but answers nothing, like a server that hangs.</summary>
+    public async Task FreezeResourceAsync(string resource) => await RunAsync("kill", "-STOP", await ProcessIdOfAsync(resource));
+
+    /// <summary>Lets a frozen resource's process go on (SIGCONT).</summary>
+    public async Task ThawResourceAsync(string resource) => await RunAsync("kill", "-CONT", await ProcessIdOfAsync(resource));
+
+    private async Task<string> ProcessIdOfAsync(string resource)
+    {
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).WaitAsync(StartTimeout);
+        return Convert.ToString(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture)!;
+    }
+
+    private Task WaitUntilStoppedAsync(string resource) =>
+        _app.ResourceNotifications.WaitForResourceAsync(resource, [KnownResourceStates.Exited, KnownResourceStates.Finished]).WaitAsync(StartTimeout);
+
+    private static async Task RunAsync(string tool, params string[] arguments)
+    {
+        using var process = Process.Start(tool, arguments);
+        await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        Assert.Equal(0, process.ExitCode);
     }
 
     /// <summary>GET /health of a service, as text: Healthy, Degraded or Unhealthy.</summary>
