@@ -4,12 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class DataExtensions
 {
-    /// <summary>Registers a DbContext on the SQLite database named by the connection string <paramref name="connectionName"/>, with a health check.</summary>
+    /// <summary>Registers a pooled DbContext on the SQLite database named by the connection string <paramref name="connectionName"/>, with a health check.</summary>
+    /// <remarks>Pooled, so that a request does not build the context's options and internal services anew; <paramref name="configure"/> runs once.</remarks>
     public static IHostApplicationBuilder AddSqliteDbContext<TContext>(
         this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configure = null)
         where TContext : DbContext
@@ -17,9 +19,9 @@ public static class DataExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"The connection string '{connectionName}' is missing.");
 
-        builder.Services.AddDbContext<TContext>(options =>
+        builder.Services.AddDbContextPool<TContext>(options =>
         {
-            options.UseSqlite(connectionString);
+            options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeoutInterceptor.Instance);
             configure?.Invoke(options);
         });
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
