@@ -16,6 +16,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
         order.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
         order.Property(o => o.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         order.Property(o => o.Currency).HasMaxLength(3);
+        order.Property(o => o.IdempotencyKey).HasMaxLength(IdempotencyRecord.MaxStoredKeyLength);
+        // Not unique: a key may be used again once its record has expired.
+        order.HasIndex(o => o.IdempotencyKey);
         order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
 
         var line = modelBuilder.Entity<OrderLine>();

@@ -8,6 +8,10 @@ public sealed class Order
     public DateTime CreatedAt { get; set; }
     public required string Currency { get; set; }
     public decimal Total { get; set; }
+
+    /// <summary>The stored Idempotency-Key (<c>{userId}:{key}</c>) it was placed with, if any, so that a repeat can find it.</summary>
+    public string? IdempotencyKey { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
 }
 

@@ -5,6 +5,7 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 
@@ -14,8 +15,13 @@ namespace Shop.OrderService.Ordering;
 /// Makes POST /orders safe to repeat: the first request with an Idempotency-Key places the order, and
 /// every repeat with the same key and body gets that first answer, even while the first is still running.
 /// </summary>
+/// <remarks>
+/// A first request that never answered (its service stopped midway) is taken over by a repeat once it is
+/// older than <c>Ordering:PendingTimeout</c>: the order it stored, which recovery confirms or undoes, gives the
+/// answer; when it stored none, or its order was undone, the repeat places the order itself.
+/// </remarks>
 public sealed class IdempotentPlacement(
-    OrdersDbContext db, OrderPlacement placement, TimeProvider clock, IOptions<OrderingOptions> options, IOptions<JsonOptions> json)
+    OrdersDbContext db, OrderPlacement placement, UsersClient users, TimeProvider clock, IOptions<OrderingOptions> options, IOptions<JsonOptions> json)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -26,7 +32,7 @@ public sealed class IdempotentPlacement(
     {
         if (idempotencyKey is null)
         {
-            return await placement.PlaceAsync(userId, request, cancellationToken);
+            return await placement.PlaceAsync(userId, request, idempotencyKey: null, cancellationToken);
         }
 
         var key = $"{userId}:{idempotencyKey}";
@@ -58,6 +64,25 @@ public sealed class IdempotentPlacement(
                     : new PlacementResult(null, JsonSerializer.Deserialize<ProblemDetails>(body, _serializerOptions));
             }
 
+            if (record.CreatedAt + options.Value.PendingTimeout < clock.GetUtcNow().UtcDateTime)
+            {
+                var order = await db.Orders.Include(o => o.Lines).AsNoTracking().FirstOrDefaultAsync(o => o.IdempotencyKey == key && o.CreatedAt >= record.CreatedAt, cancellationToken);
+                if (order is null)
+                {
+                    // Nothing stored, or undone with its stock released: free the key (unless another repeat already has) and place anew.
+                    await db.IdempotencyRecords
+                        .Where(r => r.Key == key && r.StatusCode == null && r.CreatedAt == record.CreatedAt)
+                        .ExecuteDeleteAsync(cancellationToken);
+                    continue;
+                }
+
+                if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling or OrderStatus.Cancelled)
+                {
+                    return await RememberAsync(key, PlacementResult.Placed(
+                        OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken))));
+                }
+            }
+
             if (clock.GetUtcNow() > waitUntil)
             {
                 return PlacementResult.Refused(StatusCodes.Status409Conflict, "Request in progress.",
@@ -86,7 +111,7 @@ public sealed class IdempotentPlacement(
         PlacementResult result;
         try
         {
-            result = await placement.PlaceAsync(userId, request, cancellationToken);
+            result = await placement.PlaceAsync(userId, request, key, cancellationToken);
         }
         catch
         {
@@ -95,6 +120,11 @@ public sealed class IdempotentPlacement(
             throw;
         }
 
+        return await RememberAsync(key, result);
+    }
+
+    private async Task<PlacementResult> RememberAsync(string key, PlacementResult result)
+    {
         await db.IdempotencyRecords.Where(r => r.Key == key).ExecuteUpdateAsync(set => set
             .SetProperty(r => r.StatusCode, result.StatusCode)
             .SetProperty(r => r.ResponseBody, result.Order is not null

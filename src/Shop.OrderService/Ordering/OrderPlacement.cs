@@ -14,8 +14,11 @@ namespace Shop.OrderService.Ordering;
 public sealed class OrderPlacement(
     OrdersDbContext db, UsersClient users, ProductsClient products, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
-    /// <summary>Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>.</summary>
-    public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
+    /// <paramref name="idempotencyKey"/> when the request carried one.
+    /// </summary>
+    public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (request.UserId is { } other && other != userId)
         {
@@ -53,6 +56,7 @@ public sealed class OrderPlacement(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             Currency = priced.Currency,
             Total = priced.Total,
+            IdempotencyKey = idempotencyKey,
             Lines = [.. priced.Lines]
         };
         db.Orders.Add(order);

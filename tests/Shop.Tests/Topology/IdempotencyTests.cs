@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -73,5 +74,63 @@ public sealed class IdempotencyTests(ShopFixture fixture)
         var response = await Shop.PlaceOrderAsync(new string('k', 201), 1, (1, 1));
 
         await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task ARepeatOfARequestThatStoppedAfterPlacingGetsThatOrder()
+    {
+        var user = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync(stock: 10);
+        var key = Guid.NewGuid().ToString();
+        var first = await (await Shop.PlaceOrderAsync(key, user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        // As if the service had stopped after placing the order but before keeping its answer, long ago.
+        await ExecuteOnOrdersDatabaseAsync(
+            "UPDATE IdempotencyRecords SET StatusCode = NULL, ResponseBody = NULL, CreatedAt = '2000-01-01 00:00:00' WHERE Key = $key",
+            ("$key", $"{user.Id}:{key}"));
+
+        var repeat = await (await Shop.PlaceOrderAsync(key, user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        Assert.Equal((first.Id, "Confirmed"), (repeat.Id, repeat.Status));
+        Assert.Single((await Shop.OrdersOfAsync(user.Id)).Items);
+        Assert.Equal(9, await Shop.StockAsync(product.Id));
+    }
+
+    [Fact]
+    public async Task ARepeatOfARequestThatStoppedBeforeStoringAnOrderPlacesIt()
+    {
+        var user = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync(stock: 10);
+        var earlierKey = Guid.NewGuid().ToString();
+        var key = Guid.NewGuid().ToString();
+        var earlier = await (await Shop.PlaceOrderAsync(earlierKey, user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        // As if a request with the same body had claimed the key long ago, and the service had stopped before storing its order.
+        await ExecuteOnOrdersDatabaseAsync(
+            """
+            INSERT INTO IdempotencyRecords (Key, RequestHash, CreatedAt)
+                SELECT $key, RequestHash, '2000-01-01 00:00:00' FROM IdempotencyRecords WHERE Key = $earlierKey
+            """,
+            ("$key", $"{user.Id}:{key}"), ("$earlierKey", $"{user.Id}:{earlierKey}"));
+
+        var placed = await (await Shop.PlaceOrderAsync(key, user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var repeat = await (await Shop.PlaceOrderAsync(key, user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        Assert.NotEqual(earlier.Id, placed.Id);
+        Assert.Equal(placed.Id, repeat.Id);
+        Assert.Equal(2, (await Shop.OrdersOfAsync(user.Id)).TotalCount);
+        Assert.Equal(8, await Shop.StockAsync(product.Id));
+    }
+
+    private async Task ExecuteOnOrdersDatabaseAsync(string sql, params (string Name, string Value)[] parameters)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Shop.DataDirectory, "ordersdb.db")}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
     }
 }
