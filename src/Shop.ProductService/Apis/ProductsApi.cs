@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
@@ -28,9 +29,9 @@ public static class ProductsApi
         TypedResults.Ok(await db.Products.OrderBy(p => p.Id).ToPageAsync(page, ProductResponse.From, cancellationToken));
 
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetProduct(
-        int id, ProductsDbContext db, CancellationToken cancellationToken) =>
+        int id, HttpResponse response, ProductsDbContext db, CancellationToken cancellationToken) =>
         await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } product
-            ? TypedResults.Ok(ProductResponse.From(product))
+            ? WithETag(response, ProductResponse.From(product))
             : ProductNotFound(id);
 
     public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(
@@ -53,8 +54,10 @@ public static class ProductsApi
         return TypedResults.Created($"/products/{product.Id}", ProductResponse.From(product));
     }
 
+    /// <summary>Replaces a product. With <c>If-Match</c> (its ETag from a GET), only if nothing changed since, stock included.</summary>
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> UpdateProduct(
-        int id, ProductRequest request, ProductsDbContext db, CancellationToken cancellationToken)
+        int id, ProductRequest request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpResponse response, ProductsDbContext db, CancellationToken cancellationToken)
     {
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null)
@@ -62,14 +65,27 @@ public static class ProductsApi
             return ProductNotFound(id);
         }
 
-        (product.Sku, product.Name, product.Price, product.Currency, product.Stock) =
-            (request.Sku, request.Name, request.Price, request.Currency, request.Stock);
-        if (!await db.TrySaveChangesAsync(cancellationToken))
+        if (ifMatch is not null && ifMatch != "*" && ifMatch != ProductResponse.From(product).ETag)
         {
-            return SkuTaken(request.Sku);
+            return ProductChanged(id, StatusCodes.Status412PreconditionFailed);
         }
 
-        return TypedResults.Ok(ProductResponse.From(product));
+        (product.Sku, product.Name, product.Price, product.Currency, product.Stock) =
+            (request.Sku, request.Name, request.Price, request.Currency, request.Stock);
+        try
+        {
+            if (!await db.TrySaveChangesAsync(cancellationToken))
+            {
+                return SkuTaken(request.Sku);
+            }
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // An order took stock between the read above and this write; the caller asked for no precondition, so it is a conflict to repeat.
+            return ProductChanged(id, ifMatch is null ? StatusCodes.Status409Conflict : StatusCodes.Status412PreconditionFailed);
+        }
+
+        return WithETag(response, ProductResponse.From(product));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteProduct(
@@ -77,6 +93,17 @@ public static class ProductsApi
         await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? ProductNotFound(id)
             : TypedResults.NoContent();
+
+    private static Ok<ProductResponse> WithETag(HttpResponse response, ProductResponse product)
+    {
+        response.Headers.ETag = product.ETag;
+        return TypedResults.Ok(product);
+    }
+
+    private static ProblemHttpResult ProductChanged(int id, int status) => TypedResults.Problem(
+        statusCode: status,
+        title: "The product has changed.",
+        detail: $"Product {id} changed since it was read (orders take its stock); read it again and repeat the update with its new ETag.");
 
     private static ProblemHttpResult ProductNotFound(int id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -18,6 +18,8 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
         product.Property(p => p.Currency).HasMaxLength(3);
         // The last line of defence against overselling: whatever the code does, stock cannot go negative.
         product.ToTable(table => table.HasCheckConstraint("CK_Products_Stock", "\"Stock\" >= 0"));
+        // An update writes the stock it read; if an order took some meanwhile, the update fails instead of undoing that.
+        product.Property(p => p.Stock).IsConcurrencyToken();
 
         var reservation = modelBuilder.Entity<Reservation>();
         reservation.HasKey(r => r.OrderId);

@@ -1,4 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Shop.ProductService.Model;
 
@@ -27,6 +31,14 @@ public sealed record ProductResponse(int Id, string Sku, string Name, decimal Pr
 {
     public static ProductResponse From(Product product) =>
         new(product.Id, product.Sku, product.Name, product.Price, product.Currency, product.Stock);
+
+    /// <summary>
+    /// The entity tag of the product as shown, for <c>If-Match</c>: it changes with every field, stock included,
+    /// so that an update made from a stale read (stock taken by an order since) is refused rather than undoing it.
+    /// </summary>
+    [JsonIgnore]
+    public string ETag => $"\"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', Id, Sku, Name, Price.ToString("G29", CultureInfo.InvariantCulture), Currency, Stock))))[..16]}\"";
 }
 
 public static class ProductRules
