@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Shop.Tests.Infrastructure;
@@ -146,10 +147,18 @@ public sealed class ShopTopology : IAsyncDisposable
     }
 
     /// <summary>Freezes a resource's process (SIGSTOP): it keeps its connections open but answers nothing, like a server that hangs.</summary>
-    public async Task FreezeResourceAsync(string resource) => await RunAsync("kill", "-STOP", await ProcessIdOfAsync(resource));
+    public Task FreezeResourceAsync(string resource) => SignalAsync(resource, "-STOP");
 
     /// <summary>Lets a frozen resource's process go on (SIGCONT).</summary>
-    public async Task ThawResourceAsync(string resource) => await RunAsync("kill", "-CONT", await ProcessIdOfAsync(resource));
+    public Task ThawResourceAsync(string resource) => SignalAsync(resource, "-CONT");
+
+    private async Task SignalAsync(string resource, string signal)
+    {
+        var pid = await ProcessIdOfAsync(resource);
+        // A project runs as the child of the `dotnet run` that Aspire started; an executable is the process itself.
+        var isProject = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource;
+        await (isProject ? RunAsync("pkill", signal, "-P", pid) : RunAsync("kill", signal, pid));
+    }
 
     private async Task<string> ProcessIdOfAsync(string resource)
     {
