@@ -19,10 +19,20 @@ public static class CacheExtensions
     /// check reports Degraded rather than Unhealthy, since every service can answer without it. Services
     /// call it through <see cref="OptionalCache"/>.
     /// </summary>
+    /// <remarks>
+    /// Redis commands are not traced unless <c>Aspire:StackExchange:Redis:DisableTracing</c> is false. The
+    /// tracing keeps every request that used the cache, with its Activity and profiled commands, until its
+    /// next flush ten seconds later: at 15,000 requests a second that was 150,000 requests and ~130 MB of heap.
+    /// </remarks>
     public static IHostApplicationBuilder AddOptionalRedisClient(this IHostApplicationBuilder builder, string connectionName)
     {
         var timeout = (int)builder.Configuration.CacheTimeout().TotalMilliseconds;
-        builder.AddRedisClient(connectionName, settings => settings.DisableHealthChecks = true, options =>
+        var disableTracing = builder.Configuration.GetValue("Aspire:StackExchange:Redis:DisableTracing", true);
+        builder.AddRedisClient(connectionName, settings =>
+        {
+            settings.DisableHealthChecks = true;
+            settings.DisableTracing = disableTracing;
+        }, options =>
         {
             options.AbortOnConnectFail = false;
             options.BacklogPolicy = BacklogPolicy.FailFast;

@@ -23,7 +23,8 @@ public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<J
         var cached = await cache.TryAsync(database => database.StringGetAsync($"users:{id}"), RedisValue.Null);
         if (cached.HasValue)
         {
-            return JsonSerializer.Deserialize<UserSnapshot>(cached.ToString(), json.Value.SerializerOptions);
+            // Straight from the UTF-8 bytes the cache answered, without decoding them to a string first.
+            return JsonSerializer.Deserialize<UserSnapshot>(((ReadOnlyMemory<byte>)cached).Span, json.Value.SerializerOptions);
         }
 
         return await http.GetFromServiceAsync<UserSnapshot>($"/users/{id}", ServiceName, cancellationToken);

@@ -45,7 +45,7 @@ public sealed class UserCache
     public async Task<UserResponse?> GetAsync(int id)
     {
         var cached = await _cache.TryAsync(database => database.StringGetAsync(EntryKey(id)), RedisValue.Null);
-        return cached.HasValue ? JsonSerializer.Deserialize<UserResponse>(cached.ToString(), _serializerOptions) : null;
+        return cached.HasValue ? JsonSerializer.Deserialize<UserResponse>(((ReadOnlyMemory<byte>)cached).Span, _serializerOptions) : null;
     }
 
     /// <summary>
