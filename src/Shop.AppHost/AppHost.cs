@@ -10,6 +10,8 @@ var dataDirectory = builder.GetDataDirectory();
 var adminPassword = builder.AddGeneratedSecret("admin-password");
 var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
 
+// The services start together rather than one after another: each copes with the others being away (it
+// answers 503 until they are back), so waiting for them would only add their start-up times together.
 var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
     .WithDirectHttpEndpoint()
     .WithSqliteDatabase(ResourceNames.UsersDatabase, dataDirectory)
@@ -26,7 +28,7 @@ var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Pr
     .WithSqliteDatabase(ResourceNames.ProductsDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Reservations")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
-    .WithReference(users).WaitFor(users)
+    .WithReference(users)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
@@ -37,8 +39,8 @@ builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
     .WithEnvironment("Identity__ClientSecret", ordersClientSecret)
     .WithSettingsFrom(builder.Configuration, "Cache")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(users).WaitFor(users)
-    .WithReference(products).WaitFor(products)
+    .WithReference(users)
+    .WithReference(products)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
