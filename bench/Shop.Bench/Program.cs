@@ -14,6 +14,7 @@ using StackExchange.Redis;
 // Loads the running topology and a bare baseline with the same wrk settings, and reports both.
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
 const int Connections = 32;
+const int SellOutStock = 500;
 var warmup = TimeSpan.FromSeconds(3);
 var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections);
 
@@ -75,26 +76,19 @@ report.CacheHitRatio = (double)(hitsAfter - hitsBefore) / Math.Max(1, hitsAfter 
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
 report.Add("GET /users/{id}", await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));
 
-// 4. Orders racing for one product's stock.
-const int Stock = 2000;
-var product = await (await SendAsync(http, HttpMethod.Post, new Uri(products, "/products"), admin,
-    new { sku = $"BENCH-{Guid.NewGuid():N}"[..20].ToUpperInvariant(), name = "Bench", price = 1m, currency = "EUR", stock = Stock }))
-    .Content.ReadFromJsonAsync<JsonElement>();
-var productId = product.GetProperty("id").GetInt32();
-var placing = await Wrk.RunAsync(new Uri(orders, "/orders").ToString(), duration, Connections, customer,
-    $$"""{"lines":[{"productId":{{productId}},"quantity":1}]}""");
-report.Add("POST /orders (contended)", placing);
-// Requests still in flight when wrk stopped finish on the server; count once they have.
-await Task.Delay(TimeSpan.FromSeconds(10));
-var finalStock = (await (await SendAsync(http, HttpMethod.Get, new Uri(products, $"/products/{productId}"), admin)).Content.ReadFromJsonAsync<JsonElement>())
-    .GetProperty("stock").GetInt32();
-var confirmed = await ConfirmedUnitsAsync(http, orders, customer);
-report.OrdersPerSecond = placing.CreatedPerSecond(duration);
+// 4. Orders racing for one product's stock: first a stock too large to run out, for the sustained rate;
+// then a small one that sells out, where nothing may be oversold.
+var sustained = await PlaceRacingOrdersAsync(stock: 1_000_000, duration);
+report.Add("POST /orders (contended)", sustained.Load);
+var sellOut = await PlaceRacingOrdersAsync(stock: SellOutStock, TimeSpan.FromSeconds(5));
+report.Add("POST /orders (selling out)", sellOut.Load);
+report.OrdersPerSecond = sustained.Load.CreatedPerSecond(duration);
+report.OrdersAnswered201 = sustained.Load.Created;
+report.OrdersStored = sustained.ConfirmedUnits;
+report.SellOutConfirmedUnits = sellOut.ConfirmedUnits;
 // Oversold: units confirmed beyond the stock there was. Unaccounted: confirmed units the stock does not show as taken.
-report.OversoldUnits = Math.Max(0, confirmed - Stock);
-report.UnaccountedUnits = confirmed - (Stock - finalStock);
-report.OrdersAnswered201 = placing.Created;
-report.OrdersStored = confirmed;
+report.OversoldUnits = Math.Max(0, sellOut.ConfirmedUnits - SellOutStock);
+report.UnaccountedUnits = sustained.UnaccountedUnits + sellOut.UnaccountedUnits;
 
 // 6. Peak memory of each service so far, read from the kernel's record of the process.
 foreach (var resource in new[] { ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
@@ -118,6 +112,22 @@ await app.StopAsync();
 Directory.Delete(dataDirectory, recursive: true);
 return 0;
 
+async Task<(LoadResult Load, int ConfirmedUnits, int UnaccountedUnits)> PlaceRacingOrdersAsync(int stock, TimeSpan length)
+{
+    var created = await (await SendAsync(http, HttpMethod.Post, new Uri(products, "/products"), admin,
+        new { sku = $"BENCH-{Guid.NewGuid():N}"[..20].ToUpperInvariant(), name = "Bench", price = 1m, currency = "EUR", stock }))
+        .Content.ReadFromJsonAsync<JsonElement>();
+    var productId = created.GetProperty("id").GetInt32();
+    var load = await Wrk.RunAsync(new Uri(orders, "/orders").ToString(), length, Connections, customer,
+        $$"""{"lines":[{"productId":{{productId}},"quantity":1}]}""");
+    // Requests still in flight when wrk stopped finish on the server; count once they have.
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    var finalStock = (await (await SendAsync(http, HttpMethod.Get, new Uri(products, $"/products/{productId}"), admin)).Content.ReadFromJsonAsync<JsonElement>())
+        .GetProperty("stock").GetInt32();
+    var confirmed = await ConfirmedUnitsAsync(http, orders, customer, productId);
+    return (load, confirmed, confirmed - (stock - finalStock));
+}
+
 static async Task<string> SignInAsync(HttpClient http, Uri users, string email, string password)
 {
     var response = await http.PostAsync(new Uri(users, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
@@ -139,7 +149,7 @@ static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod met
     return response;
 }
 
-static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string token)
+static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string token, int productId)
 {
     var units = 0;
     for (var page = 0; ; page++)
@@ -147,7 +157,9 @@ static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string t
         var batch = await (await SendAsync(http, HttpMethod.Get, new Uri(orders, $"/orders?pageIndex={page}&pageSize=100"), token)).Content.ReadFromJsonAsync<JsonElement>();
         var items = batch.GetProperty("items").EnumerateArray().ToList();
         units += items.Where(o => o.GetProperty("status").GetString() == "Confirmed")
-            .Sum(o => o.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("quantity").GetInt32()));
+            .Sum(o => o.GetProperty("lines").EnumerateArray()
+                .Where(l => l.GetProperty("productId").GetInt32() == productId)
+                .Sum(l => l.GetProperty("quantity").GetInt32()));
         if (items.Count < 100)
         {
             return units;
