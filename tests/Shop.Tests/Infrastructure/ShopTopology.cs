@@ -188,7 +188,8 @@ public sealed class ShopTopology : IAsyncDisposable
     {
         var result = await _app.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand).WaitAsync(StartTimeout);
         Assert.True(result.Success, result.Message);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
+        // Right after the command the resource may still show its old state (Exited), which the default wait takes as a failure.
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable).WaitAsync(StartTimeout);
     }
 
     /// <summary>A client of the cache, on the connection string the services get.</summary>
