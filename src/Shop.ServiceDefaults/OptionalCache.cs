@@ -21,8 +21,9 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IConfiguration c
     private long _skipUntilTicks;
 
     /// <summary>Whether calls are being skipped after a failure; they are tried again once the interval has passed.</summary>
-    public bool IsSkipping => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks);
+    private bool IsSkipping => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks);
 
+    /// <summary>Runs <paramref name="call"/> on the cache; answers <paramref name="fallback"/> when the cache fails, is too slow, or is being skipped.</summary>
     public async Task<T> TryAsync<T>(Func<IDatabase, Task<T>> call, T fallback)
     {
         if (IsSkipping)
