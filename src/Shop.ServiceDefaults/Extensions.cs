@@ -1,7 +1,7 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -55,13 +55,7 @@ public static class Extensions
         });
 
         builder.AddDefaultProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            // Enums are part of the API by name (an order's "Confirmed"), never by number.
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-            // A field the API does not know is a mistake to report, not to drop silently.
-            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        });
+        builder.AddStrictInput();
         builder.Services.AddOpenApi();
 
         return builder;
@@ -105,11 +99,13 @@ public static class Extensions
     /// <summary>Maps /health (readiness: every check) and /alive (liveness), OpenAPI and, in Development, the Scalar UI.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        // Health is read, never written: like every other route, they answer 405 to a method they do not have.
+        var readOnly = new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]);
+        app.MapHealthChecks(HealthEndpointPath).WithMetadata(readOnly);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live")
-        });
+        }).WithMetadata(readOnly);
 
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())

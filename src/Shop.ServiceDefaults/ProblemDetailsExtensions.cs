@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.ServiceDefaults;
@@ -13,12 +15,32 @@ public static class ProblemDetailsExtensions
     /// <summary>Makes every error an RFC 9457 problem with a traceId, and a dependency outage a 503 with Retry-After.</summary>
     public static TBuilder AddDefaultProblemDetails<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddProblemDetails(options =>
-            options.CustomizeProblemDetails = context =>
-                context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Detail ??= DefaultDetail(context.HttpContext, context.ProblemDetails.Status);
+        });
         builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         return builder;
     }
+
+    /// <summary>What the client can do about a refusal that the framework answers before the endpoint runs.</summary>
+    private static string? DefaultDetail(HttpContext httpContext, int? status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => EndpointOf(httpContext)?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
+            ? $"The request body is larger than the {limit.ToString("N0", CultureInfo.InvariantCulture)} bytes this endpoint accepts."
+            : "The request body is larger than this endpoint accepts.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON, with the header Content-Type: application/json.",
+        StatusCodes.Status405MethodNotAllowed => $"This route does not answer {httpContext.Request.Method}.",
+        StatusCodes.Status404NotFound => "Nothing answers at this path.",
+        StatusCodes.Status401Unauthorized => "Send a valid bearer token: sign in at the users service's /connect/token.",
+        StatusCodes.Status403Forbidden => "Your token does not allow this request.",
+        _ => null
+    };
+
+    /// <summary>The endpoint of the request; the exception handler has taken it off the context by the time it writes.</summary>
+    private static Endpoint? EndpointOf(HttpContext httpContext) =>
+        httpContext.GetEndpoint() ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
 
     /// <summary>Turns unhandled exceptions and empty error responses into problem responses.</summary>
     public static WebApplication UseDefaultProblemDetails(this WebApplication app)

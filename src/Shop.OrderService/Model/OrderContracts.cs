@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Model;
 
@@ -11,13 +12,8 @@ public sealed record PlaceOrderRequest : IValidatableObject
     [Required, Length(1, OrderRules.MaxLines)]
     public required IReadOnlyList<OrderLineRequest> Lines { get; init; }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Lines is not null && Lines.Select(l => l.ProductId).Distinct().Count() != Lines.Count)
-        {
-            yield return new ValidationResult("Each product may appear on one line only.", [nameof(Lines)]);
-        }
-    }
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        ListRules.EachPresentAndUnique(Lines, l => l.ProductId, nameof(Lines), "Each product may appear on one line only.");
 }
 
 public sealed record OrderLineRequest

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Model;
 
@@ -13,7 +14,7 @@ public sealed record ProductRequest
     [Required, StringLength(ProductRules.MaxSkuLength, MinimumLength = 1), RegularExpression(ProductRules.SkuPattern)]
     public required string Sku { get; init; }
 
-    [Required, StringLength(ProductRules.MaxNameLength, MinimumLength = 1)]
+    [Required, StringLength(ProductRules.MaxNameLength, MinimumLength = 1), PlainText]
     public required string Name { get; init; }
 
     [Range(typeof(decimal), "0", ProductRules.MaxPrice, ParseLimitsInInvariantCulture = true)]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Model;
 
@@ -10,13 +11,8 @@ public sealed record ReserveRequest : IValidatableObject
     [Required, Length(1, ReservationRules.MaxLines)]
     public required IReadOnlyList<ReserveLineRequest> Lines { get; init; }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Lines is not null && Lines.Select(l => l.ProductId).Distinct().Count() != Lines.Count)
-        {
-            yield return new ValidationResult("Each product may appear on one line only.", [nameof(Lines)]);
-        }
-    }
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        ListRules.EachPresentAndUnique(Lines, l => l.ProductId, nameof(Lines), "Each product may appear on one line only.");
 }
 
 public sealed record ReserveLineRequest

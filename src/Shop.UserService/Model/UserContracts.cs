@@ -1,14 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.ServiceDefaults;
 
 namespace Shop.UserService.Model;
 
 /// <summary>The body of an update: every field is required.</summary>
 public record UserRequest
 {
-    [Required, StringLength(UserRules.MaxNameLength, MinimumLength = 1)]
+    [Required, StringLength(UserRules.MaxNameLength, MinimumLength = 1), PlainText]
     public required string Name { get; init; }
 
-    [Required, EmailAddress, StringLength(UserRules.MaxEmailLength)]
+    [Required, EmailAddress, StringLength(UserRules.MaxEmailLength), PlainText(AllowSpaces = false)]
     public required string Email { get; init; }
 
     [Range(UserRules.MinAge, UserRules.MaxAge)]

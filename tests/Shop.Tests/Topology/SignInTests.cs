@@ -22,6 +22,30 @@ public sealed class SignInTests(ShopFixture fixture)
         Assert.False(body.TryGetProperty("access_token", out _));
     }
 
+    /// <summary>The token endpoint answers as OAuth 2.0 (RFC 6749, section 5.2) says, since OAuth clients read that format, not problems.</summary>
+    [Theory]
+    [InlineData("grant_type=password&username=alice@example.com", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("grant_type=authorization_code&code=abc", "application/x-www-form-urlencoded", "unsupported_grant_type")]
+    [InlineData("grant_type=password&grant_type=client_credentials&username=a&password=b", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("""{"grant_type":"password","username":"alice@example.com","password":"x"}""", "application/json", "invalid_request")]
+    [InlineData("grant_type=client_credentials&client_id=orders&client_secret=wrong&scope=reservations", "application/x-www-form-urlencoded", "invalid_client")]
+    [InlineData("grant_type=client_credentials&client_id=nobody&client_secret=x", "application/x-www-form-urlencoded", "invalid_client")]
+    [InlineData("", "application/x-www-form-urlencoded", "invalid_request")]
+    public async Task TokenEndpointErrorsKeepTheOAuthFormat(string body, string contentType, string error)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        var response = await Shop.Anonymous.Users.PostAsync("/connect/token", content, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"Got {(int)response.StatusCode}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal(error, answer.GetProperty("error").GetString());
+        Assert.False(string.IsNullOrEmpty(answer.GetProperty("error_description").GetString()));
+        Assert.False(answer.TryGetProperty("access_token", out _));
+    }
+
     [Fact]
     public async Task GuessingPasswordsForOneAccountHitsA429WithRetryAfter()
     {
