@@ -9,7 +9,6 @@ using Shop.AppHost;
 using Shop.Bench;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 // Loads the running topology and a bare baseline with the same wrk settings, and reports both.
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
@@ -62,15 +61,12 @@ var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
 (await http.PostAsJsonAsync(new Uri(users, "/users"), new { name = "Bench", email = customerEmail, age = 30, password = "bench password" })).EnsureSuccessStatusCode();
 var customer = await SignInAsync(http, users, customerEmail, "bench password");
 
-var redis = await ConnectionMultiplexer.ConnectAsync((await app.GetConnectionStringAsync(ResourceNames.Cache))!);
-var cacheServer = redis.GetDatabase();
-
-// 1. An order with its user from the cache.
+// 1. An order with its user from the cache; the hit ratio is the orders service's own count of its cache lookups.
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-var (hitsBefore, missesBefore) = await KeyspaceStatsAsync(cacheServer);
-report.Add("GET /orders/{id} (cache)", await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
-var (hitsAfter, missesAfter) = await KeyspaceStatsAsync(cacheServer);
-report.CacheHitRatio = (double)(hitsAfter - hitsBefore) / Math.Max(1, hitsAfter - hitsBefore + missesAfter - missesBefore);
+var (cached, lookups) = await Counters.CollectAsync(ProcessId(app, ResourceNames.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
+    () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+report.Add("GET /orders/{id} (cache)", cached);
+report.CacheHitRatio = lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
 
 // 3. A user.
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
@@ -165,13 +161,6 @@ static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string t
             return units;
         }
     }
-}
-
-static async Task<(long Hits, long Misses)> KeyspaceStatsAsync(IDatabase cache)
-{
-    var info = (await cache.ExecuteAsync("INFO", "stats")).ToString();
-    long Read(string field) => long.Parse(info.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
-    return (Read("keyspace_hits"), Read("keyspace_misses"));
 }
 
 static int ProcessId(DistributedApplication app, string resource)

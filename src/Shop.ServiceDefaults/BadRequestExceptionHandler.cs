@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging;
 
 namespace Shop.ServiceDefaults;
 
@@ -17,9 +16,7 @@ namespace Shop.ServiceDefaults;
 /// The framework describes these failures only in its exception messages, so they are read here; a message
 /// that is not recognised still gets a problem with the right status, only without field errors.
 /// </remarks>
-internal sealed partial class BadRequestExceptionHandler(
-    IProblemDetailsService problemDetails,
-    ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     private const string Body = "$";
 
@@ -35,7 +32,6 @@ internal sealed partial class BadRequestExceptionHandler(
             ? new ProblemDetails()
             : new HttpValidationProblemDetails(errors);
         problem.Status = bad.StatusCode;
-        LogRefused(logger, httpContext.Request.Method, httpContext.Request.Path, bad.StatusCode);
         httpContext.Response.StatusCode = bad.StatusCode;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
@@ -128,9 +124,6 @@ internal sealed partial class BadRequestExceptionHandler(
         _ when type.StartsWith("Shop.", StringComparison.Ordinal) => "an object",
         _ => "a value of another type"
     };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Path}: the request could not be read ({StatusCode})")]
-    private static partial void LogRefused(ILogger logger, string method, PathString path, int statusCode);
 
     [GeneratedRegex(@"missing required properties including: (?<names>.*)$")]
     private static partial Regex MissingRequired();

@@ -18,6 +18,7 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string ShopMeterPrefix = "Shop.";
 
     /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details and OpenAPI.</summary>
     /// <remarks>Each service calls <c>AddValidation()</c> itself: its source generator sees only the calling project's types.</remarks>
@@ -56,7 +57,7 @@ public static class Extensions
 
         builder.AddDefaultProblemDetails();
         builder.AddStrictInput();
-        builder.Services.AddOpenApi();
+        builder.AddDefaultOpenApi();
 
         return builder;
     }
@@ -79,7 +80,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(builder.Environment.ApplicationName))
+                // The shop's own meters (Shop.Orders, Shop.Products, Shop.Users): orders, reservations, sign-ins, cache hits.
+                .AddMeter(ShopMeterPrefix + "*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
@@ -110,7 +112,11 @@ public static class Extensions
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference();
+            // Served from the service itself, with no fonts or proxy from the internet: it signs in at the token endpoint.
+            app.MapScalarApiReference(options => options
+                .AddPreferredSecuritySchemes(OpenApiExtensions.SecuritySchemeName)
+                .EnablePersistentAuthentication()
+                .DisableDefaultFonts());
         }
 
         return app;

@@ -19,6 +19,8 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IConfiguration c
     private readonly TimeSpan _timeout = configuration.CacheTimeout();
     private readonly TimeSpan _retryInterval = configuration.GetValue("Cache:RetryInterval", TimeSpan.FromSeconds(5));
     private long _skipUntilTicks;
+    // 1 from the first failure until a call succeeds again: the outage and the recovery are logged once each.
+    private int _away;
 
     /// <summary>Whether calls are being skipped after a failure; they are tried again once the interval has passed.</summary>
     private bool IsSkipping => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _skipUntilTicks);
@@ -34,14 +36,24 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IConfiguration c
         try
         {
             // The client checks its own timeouts only about once a second; this bounds the wait to Cache:Timeout.
-            return await call(redis.GetDatabase()).WaitAsync(_timeout, clock);
+            var result = await call(redis.GetDatabase()).WaitAsync(_timeout, clock);
+            if (Interlocked.Exchange(ref _away, 0) == 1)
+            {
+                logger.LogInformation("The cache answers again; the service uses it again");
+            }
+
+            return result;
         }
         // The client cancels the calls in flight when it drops a connection it finds dead; no caller's token is involved.
         catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
         {
             Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + _retryInterval).UtcTicks);
-            // Debug, not Warning: /health reports the outage as Degraded, and this would log on every retry.
-            logger.LogDebug("The cache did not answer ({Reason}); going without it for {RetryInterval}", exception.GetType().Name, _retryInterval);
+            if (Interlocked.Exchange(ref _away, 1) == 0)
+            {
+                logger.LogWarning("The cache did not answer ({Reason}); the service goes without it, trying again every {RetryInterval}",
+                    exception.GetType().Name, _retryInterval);
+            }
+
             return fallback;
         }
     }

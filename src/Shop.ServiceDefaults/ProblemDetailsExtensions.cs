@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
-public static class ProblemDetailsExtensions
+public static partial class ProblemDetailsExtensions
 {
     /// <summary>Makes every error an RFC 9457 problem with a traceId, and a dependency outage a 503 with Retry-After.</summary>
     public static TBuilder AddDefaultProblemDetails<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -42,9 +43,19 @@ public static class ProblemDetailsExtensions
     private static Endpoint? EndpointOf(HttpContext httpContext) =>
         httpContext.GetEndpoint() ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
 
-    /// <summary>Turns unhandled exceptions and empty error responses into problem responses.</summary>
+    /// <summary>Turns unhandled exceptions and empty error responses into problem responses, and logs each request that failed.</summary>
     public static WebApplication UseDefaultProblemDetails(this WebApplication app)
     {
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Requests");
+        app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            await next(context);
+            if (context.Response.StatusCode >= StatusCodes.Status400BadRequest)
+            {
+                LogFailedRequest(requests, context.Request.Method, context.Request.Path, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Bad requests that Kestrel or the body reader reject carry their own status (400, 413, ...).
@@ -55,6 +66,9 @@ public static class ProblemDetailsExtensions
         app.UseStatusCodePages();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0} ms")]
+    private static partial void LogFailedRequest(ILogger logger, string method, PathString path, int statusCode, double elapsedMilliseconds);
 
     /// <summary>Refuses request bodies over <paramref name="bytes"/> with a 413 problem.</summary>
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>

@@ -10,6 +10,7 @@ builder.AddUserServices();
 var app = builder.Build();
 
 app.UseDefaultProblemDetails();
+app.UseCors();
 app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapTokenApi();

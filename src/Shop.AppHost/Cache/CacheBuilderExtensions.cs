@@ -20,13 +20,14 @@ internal static class CacheBuilderExtensions
 
         if (choice.Host == CacheHost.Container)
         {
-            return builder.AddRedis(name);
+            return builder.AddRedis(name).WithoutDeveloperCertificate();
         }
 
         // The same generated, persisted secret that AddRedis would create, so both worlds share one setting.
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var workingDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "shop", name)).FullName;
 
+        var secrets = new CacheSecretsFile(workingDirectory, name);
         var resource = choice.Host == CacheHost.RedisServer
             ? new LocalCacheResource(name, "redis-server", workingDirectory, password)
             : new LocalCacheResource(name, DotnetHost(), workingDirectory, password);
@@ -34,30 +35,37 @@ internal static class CacheBuilderExtensions
         var cache = builder.AddResource(resource)
             .WithEndpoint(name: LocalCacheResource.PrimaryEndpointName, scheme: "tcp")
             .WithIconName("Database")
-            .WithArgs(context =>
+            .WithArgs(async context =>
             {
                 var port = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
+                // The password goes in a file that only this user can read, never on the command line, where `ps`
+                // and the resource's details show it to anyone; the file is removed once the cache is ready.
+                var settings = secrets.Write(choice.Host, await password.GetValueAsync(context.CancellationToken));
                 if (choice.Host == CacheHost.RedisServer)
                 {
-                    // A cache only: nothing is saved to disk.
+                    // redis-server takes its settings file first. A cache only: nothing is saved to disk.
+                    context.Args.Add(settings);
                     context.Args.Add("--port"); context.Args.Add(port);
                     context.Args.Add("--bind"); context.Args.Add("127.0.0.1");
                     context.Args.Add("--dir"); context.Args.Add(workingDirectory);
                     context.Args.Add("--save"); context.Args.Add("");
                     context.Args.Add("--appendonly"); context.Args.Add("no");
-                    context.Args.Add("--requirepass"); context.Args.Add(password);
                 }
                 else
                 {
                     context.Args.Add(GarnetServerPath());
+                    context.Args.Add("--config-import-path"); context.Args.Add(settings);
                     context.Args.Add("--port"); context.Args.Add(port);
                     context.Args.Add("--bind"); context.Args.Add("127.0.0.1");
                     context.Args.Add("--memory"); context.Args.Add("256m");
                     context.Args.Add("--index"); context.Args.Add("32m");
-                    context.Args.Add("--auth"); context.Args.Add("Password");
-                    context.Args.Add("--password"); context.Args.Add(password);
                 }
             });
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, (_, _) =>
+        {
+            secrets.Remove();
+            return Task.CompletedTask;
+        });
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>

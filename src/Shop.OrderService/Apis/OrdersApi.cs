@@ -20,7 +20,7 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        // Customers place, read and cancel their own orders; an admin reads any. Others' orders do not exist for them.
+        // Customers place, read and cancel their own orders; an admin reads and cancels any. Others' orders do not exist for them.
         // Fifty lines fit in a few kilobytes; anything much larger is refused with a 413.
         var api = app.MapGroup("/orders").WithTags("Orders").RequireAuthorization(ShopPolicies.SignedInUser).WithBodyLimit(16 * 1024);
 
@@ -57,7 +57,7 @@ public static class OrdersApi
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrder(
         int id, ClaimsPrincipal caller, OrdersDbContext db, UsersClient users, CancellationToken cancellationToken)
     {
-        var order = await FindAsync(db, id, caller, includeAsAdmin: true, cancellationToken);
+        var order = await FindAsync(db, id, caller, cancellationToken);
         if (order is null)
         {
             return OrderNotFound(id);
@@ -81,11 +81,11 @@ public static class OrdersApi
             : TypedResults.Problem(result.Problem!);
     }
 
-    /// <summary>Cancels a confirmed order and releases its stock; cancelling again changes nothing.</summary>
+    /// <summary>Cancels a confirmed order and releases its stock; cancelling again changes nothing. A customer cancels their own orders, an admin any.</summary>
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(
-        int id, ClaimsPrincipal caller, OrdersDbContext db, ProductsClient products, UsersClient users, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, OrdersDbContext db, ProductsClient products, UsersClient users, OrderMetrics metrics, CancellationToken cancellationToken)
     {
-        var order = await FindAsync(db, id, caller, includeAsAdmin: false, cancellationToken);
+        var order = await FindAsync(db, id, caller, cancellationToken);
         if (order is null)
         {
             return OrderNotFound(id);
@@ -104,18 +104,22 @@ public static class OrdersApi
             // Cancelling first, so that recovery finishes the cancel if this request is cut short after the release.
             await OrderTransitions.MoveAsync(db, id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
             await products.ReleaseAsync(order.Id, CancellationToken.None);
-            await OrderTransitions.MoveAsync(db, id, OrderStatus.Cancelling, OrderStatus.Cancelled, CancellationToken.None);
+            if (await OrderTransitions.MoveAsync(db, id, OrderStatus.Cancelling, OrderStatus.Cancelled, CancellationToken.None))
+            {
+                metrics.Cancelled();
+            }
+
             order.Status = OrderStatus.Cancelled;
         }
 
         return TypedResults.Ok(OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken)));
     }
 
-    /// <summary>The order, if the caller may see it: their own, or, where <paramref name="includeAsAdmin"/>, anyone's for an admin.</summary>
-    private static async Task<Order?> FindAsync(OrdersDbContext db, int id, ClaimsPrincipal caller, bool includeAsAdmin, CancellationToken cancellationToken)
+    /// <summary>The order, if the caller may see it: their own, or anyone's for an admin.</summary>
+    private static async Task<Order?> FindAsync(OrdersDbContext db, int id, ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var order = await FindVisibleOrder(db, id, cancellationToken);
-        return order is not null && (order.UserId == caller.UserId() || (includeAsAdmin && caller.IsAdmin())) ? order : null;
+        return order is not null && (order.UserId == caller.UserId() || caller.IsAdmin()) ? order : null;
     }
 
     private static ProblemHttpResult OrderNotFound(int id) => TypedResults.Problem(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Shop.OrderService.Model;
+using Shop.OrderService.Ordering;
 using Shop.ServiceDefaults;
 using StackExchange.Redis;
 
@@ -13,7 +14,7 @@ namespace Shop.OrderService.Clients;
 /// so that an update it has answered can never be overwritten here by an older copy.
 /// </summary>
 /// <remarks>When the cache is away or slow, lookups go to the users service (<see cref="OptionalCache"/>).</remarks>
-public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<JsonOptions> json, ILogger<UsersClient> logger)
+public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<JsonOptions> json, OrderMetrics metrics, ILogger<UsersClient> logger)
 {
     public const string ServiceName = "users";
 
@@ -21,6 +22,7 @@ public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<J
     public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken)
     {
         var cached = await cache.TryAsync(database => database.StringGetAsync($"users:{id}"), RedisValue.Null);
+        metrics.UserCacheLookup(hit: cached.HasValue);
         if (cached.HasValue)
         {
             // Straight from the UTF-8 bytes the cache answered, without decoding them to a string first.

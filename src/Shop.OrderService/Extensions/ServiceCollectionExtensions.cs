@@ -25,6 +25,7 @@ internal static class ServiceCollectionExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OrderingOptions>(builder.Configuration.GetSection("Ordering"));
+        builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<IdempotentPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();

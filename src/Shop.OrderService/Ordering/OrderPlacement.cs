@@ -12,13 +12,32 @@ namespace Shop.OrderService.Ordering;
 /// fails, the order is undone: its stock is released and the order removed.
 /// </summary>
 public sealed class OrderPlacement(
-    OrdersDbContext db, UsersClient users, ProductsClient products, TimeProvider clock, ILogger<OrderPlacement> logger)
+    OrdersDbContext db, UsersClient users, ProductsClient products, OrderMetrics metrics, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
     /// <summary>
     /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
     /// <paramref name="idempotencyKey"/> when the request carried one.
     /// </summary>
     public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await PlaceOnceAsync(userId, request, idempotencyKey, cancellationToken);
+            if (result.Order is not null)
+            {
+                metrics.Placed();
+            }
+
+            return result;
+        }
+        catch (DependencyUnavailableException)
+        {
+            metrics.Refused(RefusalReasons.DependencyUnavailable);
+            throw;
+        }
+    }
+
+    private async Task<PlacementResult> PlaceOnceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (request.UserId is { } other && other != userId)
         {
@@ -39,6 +58,7 @@ public sealed class OrderPlacement(
         var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
+            metrics.Refused(RefusalReasons.UnknownProduct);
             return PlacementResult.Refused(StatusCodes.Status404NotFound, "Product not found.",
                 $"There is no product with id {string.Join(", ", missing)}.", missing);
         }
@@ -46,6 +66,7 @@ public sealed class OrderPlacement(
         var priced = OrderPricing.Price(request.Lines, found);
         if (priced.Error is not null)
         {
+            metrics.Refused(RefusalReasons.MixedCurrencies);
             return PlacementResult.Refused(StatusCodes.Status422UnprocessableEntity, "The order cannot be priced.", priced.Error);
         }
 
@@ -75,6 +96,7 @@ public sealed class OrderPlacement(
             if (reserved is ReservationOutcome.ShortOfStock shortOfStock)
             {
                 await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
+                metrics.Refused(RefusalReasons.OutOfStock);
                 return PlacementResult.Refused(StatusCodes.Status409Conflict, "Not enough stock.",
                     $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}.", shortOfStock.ProductIds);
             }
@@ -104,8 +126,11 @@ public sealed class OrderPlacement(
             new TimeoutException($"Placing order {order.Id} took too long; recovery finishes it."));
     }
 
-    private static PlacementResult UserNotFound(int userId) =>
-        PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {userId}.");
+    private PlacementResult UserNotFound(int userId)
+    {
+        metrics.Refused(RefusalReasons.UnknownUser);
+        return PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {userId}.");
+    }
 
     /// <summary>
     /// Marks the order Failed, then releases its stock and removes it. What cannot be done now (the products

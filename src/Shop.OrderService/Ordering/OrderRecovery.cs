@@ -14,7 +14,7 @@ namespace Shop.OrderService.Ordering;
 /// idempotency keys.
 /// </summary>
 public sealed class OrderRecovery(
-    IServiceScopeFactory scopes, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<OrderRecovery> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<OrderingOptions> options, OrderMetrics metrics, TimeProvider clock, ILogger<OrderRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +67,11 @@ public sealed class OrderRecovery(
                     break;
                 case OrderStatus.Cancelling:
                     await products.ReleaseAsync(order.Id, cancellationToken);
-                    await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Cancelling, OrderStatus.Cancelled, cancellationToken);
+                    if (await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Cancelling, OrderStatus.Cancelled, cancellationToken))
+                    {
+                        metrics.Cancelled();
+                    }
+
                     logger.LogWarning("Finished cancelling order {OrderId}", order.Id);
                     break;
             }
@@ -89,14 +93,22 @@ public sealed class OrderRecovery(
         if (reservation is { Status: "Held" or "Confirmed" }
             && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Kept)
         {
-            await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken);
+            if (await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken))
+            {
+                metrics.Recovered("confirmed");
+            }
+
             logger.LogWarning("Recovered order {OrderId}: its stock was held, so it is confirmed", orderId);
             return;
         }
 
         await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Recovering, OrderStatus.Failed, cancellationToken);
         await products.ReleaseAsync(orderId, cancellationToken);
-        await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken);
+        if (await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken) == 1)
+        {
+            metrics.Recovered("undone");
+        }
+
         logger.LogWarning("Undid order {OrderId}: it was left pending without its stock held", orderId);
     }
 }

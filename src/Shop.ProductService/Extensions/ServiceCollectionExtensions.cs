@@ -13,6 +13,7 @@ internal static class ServiceCollectionExtensions
         builder.AddSqliteDbContext<ProductsDbContext>("productsdb");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Reservations"));
+        builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();
 

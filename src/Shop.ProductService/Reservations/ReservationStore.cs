@@ -9,7 +9,7 @@ namespace Shop.ProductService.Reservations;
 /// transaction, so that stock never goes negative and a reservation is released at most once, however
 /// many requests or replicas of this service race.
 /// </summary>
-public sealed class ReservationStore(ProductsDbContext db, TimeProvider clock, ILogger<ReservationStore> logger)
+public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics metrics, TimeProvider clock, ILogger<ReservationStore> logger)
 {
     public async Task<ReserveOutcome> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken)
     {
@@ -57,6 +57,7 @@ public sealed class ReservationStore(ProductsDbContext db, TimeProvider clock, I
         }
 
         await transaction.CommitAsync(cancellationToken);
+        metrics.Held();
         logger.LogInformation("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
         return new ReserveOutcome.Held(reservation);
     }
@@ -67,11 +68,16 @@ public sealed class ReservationStore(ProductsDbContext db, TimeProvider clock, I
     /// <summary>Keeps held stock for good. Confirming twice is harmless; a released reservation cannot be confirmed.</summary>
     public async Task<Reservation?> ConfirmAsync(int orderId, CancellationToken cancellationToken)
     {
-        await db.Reservations
+        var confirmed = await db.Reservations
             .Where(r => r.OrderId == orderId && r.Status == ReservationStatus.Held)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.Status, ReservationStatus.Confirmed)
                 .SetProperty(r => r.UpdatedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
+        if (confirmed == 1)
+        {
+            metrics.Confirmed();
+        }
+
         return await FindAsync(orderId, cancellationToken);
     }
 
@@ -110,6 +116,7 @@ public sealed class ReservationStore(ProductsDbContext db, TimeProvider clock, I
         await transaction.CommitAsync(cancellationToken);
         if (released == 1)
         {
+            metrics.Released(expired: onlyIfHeld);
             logger.LogInformation("Released the stock held for order {OrderId}", orderId);
         }
 

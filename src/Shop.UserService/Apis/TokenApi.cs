@@ -22,6 +22,9 @@ public static class TokenApi
 {
     public const string AddressPolicy = "sign-ins-per-address";
 
+    /// <summary>The CORS policy that lets the API reference pages of the other services sign in here from their own origins.</summary>
+    public const string ApiReferencePolicy = "api-reference";
+
     private static readonly string[] UserAudiences = ["users", "products", "orders"];
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
@@ -31,12 +34,13 @@ public static class TokenApi
             .WithTags("Identity")
             .AllowAnonymous()
             .RequireRateLimiting(AddressPolicy)
+            .RequireCors(ApiReferencePolicy)
             .ExcludeFromDescription();
         return app;
     }
 
     public static async Task<IResult> Exchange(
-        HttpContext context, UsersDbContext db, IPasswordHasher<User> hasher, AccountRateLimiter accounts, CancellationToken cancellationToken)
+        HttpContext context, UsersDbContext db, IPasswordHasher<User> hasher, AccountRateLimiter accounts, UserMetrics metrics, CancellationToken cancellationToken)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -55,6 +59,7 @@ public static class TokenApi
         using var lease = accounts.Acquire(request.Username ?? "");
         if (!lease.IsAcquired)
         {
+            metrics.SignInRateLimited("account");
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(
@@ -67,6 +72,7 @@ public static class TokenApi
         if (user?.PasswordHash is null
             || hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password ?? "") == PasswordVerificationResult.Failed)
         {
+            metrics.SignInFailed();
             return Results.Forbid(
                 new AuthenticationProperties(new Dictionary<string, string?>
                 {

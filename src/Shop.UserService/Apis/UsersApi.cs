@@ -31,14 +31,16 @@ public static class UsersApi
 
     /// <summary>A customer reads their own record, an admin or a service any record.</summary>
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(
-        int id, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, UserMetrics metrics, CancellationToken cancellationToken)
     {
         if (!MayAccess(caller, id) && !caller.HasScope(ShopScopes.UsersRead))
         {
             return UserNotFound(id);
         }
 
-        if (await cache.GetAsync(id) is { } cached)
+        var cached = await cache.GetAsync(id);
+        metrics.UserCacheLookup(hit: cached is not null);
+        if (cached is not null)
         {
             return TypedResults.Ok(cached);
         }

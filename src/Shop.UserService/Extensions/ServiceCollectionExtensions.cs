@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -64,13 +63,15 @@ internal static class ServiceCollectionExtensions
             options.TokenValidationParameters.IssuerSigningKey = signingKey;
         });
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
-        builder.AddDefaultRateLimiting(options => options.AddPolicy(TokenApi.AddressPolicy, context =>
-            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = builder.Configuration.GetValue("RateLimits:SignInsPerAddressPerMinute", 60),
-                Window = TimeSpan.FromMinutes(1)
-            })));
+        builder.AddDefaultRateLimiting(options => options.AddPolicy<string, SignInAddressPolicy>(TokenApi.AddressPolicy));
+        // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
+        var isDevelopment = builder.Environment.IsDevelopment();
+        builder.Services.AddCors(options => options.AddPolicy(TokenApi.ApiReferencePolicy, policy => policy
+            .SetIsOriginAllowed(origin => isDevelopment && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback)
+            .WithMethods(HttpMethods.Post)
+            .AllowAnyHeader()));
         builder.Services.AddSingleton<AccountRateLimiter>();
+        builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
     }
 

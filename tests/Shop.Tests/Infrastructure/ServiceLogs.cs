@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>Collects the console logs of the three services, so that tests can search what they wrote.</summary>
+/// <summary>Collects the console logs of the cache and the three services, so that tests can search what they wrote.</summary>
 internal sealed class ServiceLogs : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -15,7 +15,7 @@ internal sealed class ServiceLogs : IDisposable
     public ServiceLogs(DistributedApplication app)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in new[] { ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+        foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
         {
             _ = CollectAsync(app, logs, resource, _stop.Token);
         }

@@ -25,10 +25,12 @@ public sealed class ShopTopology : IAsyncDisposable
     private readonly string? _ownedDataDirectory;
     private readonly ConcurrentDictionary<int, ShopSession> _customers = new();
     private readonly ServiceLogs _logs;
+    private readonly IReadOnlyList<string> _givenSecrets;
     private IConnectionMultiplexer? _cache;
 
-    private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory, ServiceLogs logs)
+    private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory, ServiceLogs logs, IReadOnlyList<string> givenSecrets)
     {
+        _givenSecrets = givenSecrets;
         _app = app;
         _logs = logs;
         DataDirectory = dataDirectory;
@@ -48,7 +50,7 @@ public sealed class ShopTopology : IAsyncDisposable
     public HttpClient Products => Admin.Products;
     public HttpClient Orders => Admin.Orders;
 
-    /// <summary>Everything the three services wrote to their consoles so far.</summary>
+    /// <summary>Everything the cache and the three services wrote to their consoles so far.</summary>
     public string ServiceLogText => _logs.Text;
 
     /// <summary>The session of a customer made by <see cref="ShopApi.CreateUserAsync"/>.</summary>
@@ -115,7 +117,7 @@ public sealed class ShopTopology : IAsyncDisposable
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
             }
 
-            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs);
+            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs, [adminPassword, ordersClientSecret]);
             topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
             topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             return topology;
@@ -190,6 +192,36 @@ public sealed class ShopTopology : IAsyncDisposable
         Assert.True(result.Success, result.Message);
         // Right after the command the resource may still show its old state (Exited), which the default wait takes as a failure.
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable).WaitAsync(StartTimeout);
+    }
+
+    /// <summary>The secrets of this topology: the admin's password, the orders service's client secret and the cache's password.</summary>
+    public async Task<IReadOnlyList<string>> SecretsAsync()
+    {
+        var cache = ConfigurationOptions.Parse(await _app.GetConnectionStringAsync(ResourceNames.Cache)
+            ?? throw new InvalidOperationException("The cache has no connection string."));
+        return [.. _givenSecrets, cache.Password ?? throw new InvalidOperationException("The cache has no password.")];
+    }
+
+    /// <summary>The command lines of a resource's process and of the processes it started, as `ps` shows them to every user.</summary>
+    public async Task<IReadOnlyList<string>> CommandLinesOfAsync(string resource)
+    {
+        var pid = int.Parse(await ProcessIdOfAsync(resource), CultureInfo.InvariantCulture);
+        var lines = new List<string>();
+        var pending = new Queue<int>([pid]);
+        while (pending.TryDequeue(out var process))
+        {
+            lines.Add((await File.ReadAllTextAsync($"/proc/{process}/cmdline", TestContext.Current.CancellationToken)).Replace('\0', ' '));
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{process}/task"))
+            {
+                foreach (var child in (await File.ReadAllTextAsync(Path.Combine(task, "children"), TestContext.Current.CancellationToken))
+                    .Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    pending.Enqueue(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>A client of the cache, on the connection string the services get.</summary>

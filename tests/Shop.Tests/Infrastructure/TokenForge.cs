@@ -6,13 +6,22 @@ using Microsoft.IdentityModel.Tokens;
 namespace Shop.Tests.Infrastructure;
 
 /// <summary>
-/// Makes access tokens with the users service's real signing key, read from the test's own data folder,
-/// so that a test can present a token that is wrong in exactly one way: expired, for another audience,
-/// or without the role an endpoint needs.
+/// Makes access tokens with a signing key the services trust (the users service's own key file, or the key the
+/// services in this process are given), so that a test can present a token that is wrong in exactly one way:
+/// expired, for another audience, or without the role an endpoint needs.
 /// </summary>
-public sealed class TokenForge(string dataDirectory)
+public sealed class TokenForge(string keyFile)
 {
-    private readonly SigningCredentials _credentials = LoadCredentials(Path.Combine(dataDirectory, "users-signing-key.pem"));
+    /// <summary>The key that the services started in this process sign and check tokens with; made once per test run.</summary>
+    public static TokenForge InProcess { get; } = new(CreateKeyFile());
+
+    private readonly SigningCredentials _credentials = LoadCredentials(keyFile);
+
+    /// <summary>The PEM file of the private key.</summary>
+    public string KeyFile { get; } = keyFile;
+
+    /// <summary>The public key, as a service checking tokens is given it.</summary>
+    public SecurityKey Key => _credentials.Key;
 
     public string Create(string audience, string subject, string? role = null, string? scope = null, DateTime? expires = null)
     {
@@ -46,6 +55,16 @@ public sealed class TokenForge(string dataDirectory)
         var parts = token.Split('.');
         var payload = Base64UrlEncoder.Decode(parts[1]).Replace("\"sub\":\"", "\"sub\":\"9", StringComparison.Ordinal);
         return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+    }
+
+    private static string CreateKeyFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("shop-tests-key-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        var path = Path.Combine(directory, "signing-key.pem");
+        using var rsa = RSA.Create(2048);
+        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+        return path;
     }
 
     private static SigningCredentials LoadCredentials(string path)

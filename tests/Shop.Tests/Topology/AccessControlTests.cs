@@ -105,7 +105,7 @@ public sealed class AccessControlTests(ShopFixture fixture)
     [MemberData(nameof(ProtectedEndpoints))]
     public async Task ATokenWithoutTheRightRoleGets403Problem(string service, string method, string path, Caller caller)
     {
-        var forge = new TokenForge(Shop.DataDirectory);
+        var forge = new TokenForge(Path.Combine(Shop.DataDirectory, "users-signing-key.pem"));
         var token = caller switch
         {
             // A customer is not an admin and is not a service.
@@ -204,7 +204,7 @@ public sealed class AccessControlTests(ShopFixture fixture)
 
     private string Forge(string audience, Caller caller, DateTime? expires = null)
     {
-        var forge = new TokenForge(Shop.DataDirectory);
+        var forge = new TokenForge(Path.Combine(Shop.DataDirectory, "users-signing-key.pem"));
         return caller switch
         {
             Caller.Admin => forge.Create(audience, "1", role: "Admin", expires: expires),

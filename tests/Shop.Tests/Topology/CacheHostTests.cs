@@ -29,6 +29,7 @@ public sealed class CacheHostTests
         Assert.Contains(serverInfoField, (await cache.ExecuteAsync("INFO", "server")).ToString());
 
         var outcome = await RunScenarioAsync(shop);
+        await AssertNoSecretIsShownAsync(shop);
 
         Assert.Equal(new ScenarioOutcome(
             CachedAfterLookup: true,
@@ -45,6 +46,27 @@ public sealed class CacheHostTests
             await ShopTopology.StartAsync("memcached"));
 
         Assert.Contains("Cache:Host", exception.Message);
+    }
+
+    /// <summary>No process's command line, which every local user can read, and no console log holds a secret.</summary>
+    private static async Task AssertNoSecretIsShownAsync(ShopTopology shop)
+    {
+        var secrets = await shop.SecretsAsync();
+        var commandLines = new List<string>();
+        foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+        {
+            var lines = await shop.CommandLinesOfAsync(resource);
+            Assert.NotEmpty(lines);
+            commandLines.AddRange(lines);
+        }
+
+        // The cache server's own process is among them.
+        Assert.Contains(commandLines, line => line.Contains("GarnetServer", StringComparison.Ordinal) || line.StartsWith("redis-server", StringComparison.Ordinal));
+        foreach (var secret in secrets)
+        {
+            Assert.All(commandLines, line => Assert.DoesNotContain(secret, line, StringComparison.Ordinal));
+            Assert.DoesNotContain(secret, shop.ServiceLogText, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<ScenarioOutcome> RunScenarioAsync(ShopTopology shop)

@@ -44,6 +44,20 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
     }
 
     [Fact]
+    public async Task AnAdminCancelsACustomersOrderAndItsStockIsReleased()
+    {
+        var customer = await Shop.CreateUserAsync();
+        var product = await Shop.CreateProductAsync(stock: 10);
+        var order = await (await Shop.PlaceOrderAsync(customer.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        var cancelled = await (await Shop.Admin.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+
+        Assert.Equal(("Cancelled", customer.Id), (cancelled.Status, cancelled.User?.Id));
+        Assert.Equal(10, await Shop.StockAsync(product.Id));
+        Assert.Equal("Cancelled", (await Shop.SessionOf(customer.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+    }
+
+    [Fact]
     public async Task CancellingAnUnknownOrderReturns404Problem()
     {
         var customer = await Shop.CreateUserAsync();

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+
+namespace Shop.OrderService.Ordering;
+
+/// <summary>The orders service's own meter: what happens to orders, and how often the user cache answers.</summary>
+public sealed class OrderMetrics
+{
+    public const string MeterName = "Shop.Orders";
+
+    private readonly Counter<long> _placed;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _cancelled;
+    private readonly Counter<long> _recovered;
+    private readonly Counter<long> _userCacheLookups;
+
+    public OrderMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _placed = meter.CreateCounter<long>("shop.orders.placed", "{order}", "Orders placed: stock held and confirmed.");
+        _refused = meter.CreateCounter<long>("shop.orders.refused", "{order}",
+            "Orders refused, by reason: out_of_stock, unknown_product, unknown_user, mixed_currencies or dependency_unavailable.");
+        _cancelled = meter.CreateCounter<long>("shop.orders.cancelled", "{order}", "Orders cancelled, their stock released.");
+        _recovered = meter.CreateCounter<long>("shop.orders.recovered", "{order}",
+            "Orders left half placed that recovery finished, by outcome: confirmed or undone.");
+        _userCacheLookups = meter.CreateCounter<long>("shop.user_cache.lookups", "{lookup}",
+            "Lookups of an order's user in the shared cache, by result: hit or miss.");
+    }
+
+    public void Placed() => _placed.Add(1);
+
+    public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Cancelled() => _cancelled.Add(1);
+
+    public void Recovered(string outcome) => _recovered.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void UserCacheLookup(bool hit) => _userCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+}
+
+/// <summary>Why an order was refused, as the <c>reason</c> of <c>shop.orders.refused</c>.</summary>
+public static class RefusalReasons
+{
+    public const string OutOfStock = "out_of_stock";
+    public const string UnknownProduct = "unknown_product";
+    public const string UnknownUser = "unknown_user";
+    public const string MixedCurrencies = "mixed_currencies";
+    public const string DependencyUnavailable = "dependency_unavailable";
+}

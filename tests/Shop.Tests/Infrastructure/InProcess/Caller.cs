@@ -1,0 +1,33 @@
+namespace Shop.Tests.Infrastructure.InProcess;
+
+/// <summary>Who sends a request to a service in this process: nobody, a customer, an admin, or a service with scopes.</summary>
+public abstract record Caller
+{
+    public static Caller Anonymous { get; } = new AnonymousCaller();
+
+    /// <summary>An administrator, user id 1 unless said otherwise.</summary>
+    public static Caller Admin(int userId = 1) => new AdminCaller(userId);
+
+    public static Caller Customer(int userId) => new CustomerCaller(userId);
+
+    /// <summary>The orders service's own identity, with the scopes it is given: all of them unless said otherwise.</summary>
+    public static Caller Service(params string[] scopes) =>
+        new ServiceCaller(scopes.Length > 0 ? scopes : ["reservations", "catalog.read", "users.read"]);
+
+    /// <summary>A token for <paramref name="audience"/>, signed with the key the services in this process trust; null for anonymous.</summary>
+    public string? TokenFor(string audience, TokenForge forge) => this switch
+    {
+        CustomerCaller customer => forge.Create(audience, customer.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), role: "Customer"),
+        AdminCaller admin => forge.Create(audience, admin.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), role: "Admin"),
+        ServiceCaller service => forge.Create(audience, "orders", scope: string.Join(' ', service.Scopes)),
+        _ => null
+    };
+
+    private sealed record AnonymousCaller : Caller;
+
+    private sealed record AdminCaller(int UserId) : Caller;
+
+    private sealed record CustomerCaller(int UserId) : Caller;
+
+    private sealed record ServiceCaller(string[] Scopes) : Caller;
+}

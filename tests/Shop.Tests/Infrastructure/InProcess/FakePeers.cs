@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Shop.Tests.Infrastructure.InProcess;
+
+/// <summary>
+/// The users and products services as the orders service sees them, kept in memory: users to look up, products
+/// with stock, reservations that hold, confirm and release it all or nothing, and a token endpoint. Either service
+/// can be taken down, and then refuses connections. Every call is counted by route.
+/// </summary>
+public sealed partial class FakePeers
+{
+    public const string UsersAddress = "http://users.test";
+    public const string ProductsAddress = "http://products.test";
+
+    private readonly ConcurrentDictionary<int, object> _users = new();
+    private readonly ConcurrentDictionary<int, Product> _products = new();
+    private readonly ConcurrentDictionary<int, Reservation> _reservations = new();
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+    private readonly Lock _stock = new();
+
+    public bool UsersDown { get; set; }
+
+    public bool ProductsDown { get; set; }
+
+    public void AddUser(int id, string name = "Customer") =>
+        _users[id] = new { id, name, email = $"user{id}@example.com", age = 30, createdAt = DateTimeOffset.UnixEpoch };
+
+    public void AddProduct(int id, decimal price = 5m, int stock = 10, string currency = "EUR") =>
+        _products[id] = new Product(id, $"SKU-{id}", $"Product {id}", price, currency, stock);
+
+    public int StockOf(int productId) => _products[productId].Stock;
+
+    /// <summary>The status of an order's reservation (Held, Confirmed, Released), or null when it has none.</summary>
+    public string? ReservationOf(int orderId) => _reservations.TryGetValue(orderId, out var reservation) ? reservation.Status : null;
+
+    /// <summary>Holds stock for an order as if the orders service had sent the reserve before it stopped.</summary>
+    public void Hold(int orderId, int productId, int quantity)
+    {
+        lock (_stock)
+        {
+            _products[productId] = _products[productId] with { Stock = _products[productId].Stock - quantity };
+            _reservations[orderId] = new Reservation("Held", [(productId, quantity)]);
+        }
+    }
+
+    /// <summary>How many calls reached <c>{method} {route}</c>, the route with its numbers as <c>{id}</c>: <c>POST /reservations/{id}/confirm</c>.</summary>
+    public int CallsTo(string call) => _calls.GetValueOrDefault(call);
+
+    private HttpResponseMessage Answer(HttpRequestMessage request, string body)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        _calls.AddOrUpdate($"{request.Method} {Number().Replace(path, "{id}")}", 1, (_, count) => count + 1);
+        var isUsers = request.RequestUri.Host == new Uri(UsersAddress).Host;
+        if ((isUsers && UsersDown) || (!isUsers && ProductsDown))
+        {
+            throw new HttpRequestException("Connection refused (fake peer down)", null, null);
+        }
+
+        var id = Number().Match(path) is { Success: true } number ? int.Parse(number.Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (request.Method.Method, Number().Replace(path, "{id}")) switch
+        {
+            ("POST", "/connect/token") => Json(HttpStatusCode.OK, new Dictionary<string, object>
+            {
+                ["access_token"] = TokenForge.InProcess.Create("products", "orders", scope: "reservations catalog.read users.read"),
+                ["token_type"] = "Bearer",
+                ["expires_in"] = 900
+            }),
+            ("GET", "/users/{id}") => _users.TryGetValue(id, out var user) ? Json(HttpStatusCode.OK, user) : NotFound(),
+            ("GET", "/products/{id}") => _products.TryGetValue(id, out var product) ? Json(HttpStatusCode.OK, product) : NotFound(),
+            ("POST", "/reservations") => Reserve(JsonSerializer.Deserialize<ReserveBody>(body, JsonSerializerOptions.Web)!),
+            ("GET", "/reservations/{id}") => _reservations.TryGetValue(id, out var held)
+                ? Json(HttpStatusCode.OK, new { orderId = id, status = held.Status, createdAt = DateTime.UtcNow, lines = Array.Empty<object>() })
+                : NotFound(),
+            ("POST", "/reservations/{id}/confirm") => Confirm(id),
+            ("POST", "/reservations/{id}/release") => Release(id),
+            _ => NotFound()
+        };
+    }
+
+    private HttpResponseMessage Reserve(ReserveBody body)
+    {
+        lock (_stock)
+        {
+            if (_reservations.TryGetValue(body.OrderId, out var existing))
+            {
+                return existing.Status == "Released" ? Json(HttpStatusCode.Conflict, new { }) : Json(HttpStatusCode.OK, new { orderId = body.OrderId, status = existing.Status });
+            }
+
+            var shortOfStock = body.Lines.Where(l => !_products.TryGetValue(l.ProductId, out var p) || p.Stock < l.Quantity).Select(l => l.ProductId).ToList();
+            if (shortOfStock.Count > 0)
+            {
+                return Json(HttpStatusCode.Conflict, new { productIds = shortOfStock });
+            }
+
+            foreach (var line in body.Lines)
+            {
+                _products[line.ProductId] = _products[line.ProductId] with { Stock = _products[line.ProductId].Stock - line.Quantity };
+            }
+
+            _reservations[body.OrderId] = new Reservation("Held", [.. body.Lines.Select(l => (l.ProductId, l.Quantity))]);
+            return Json(HttpStatusCode.Created, new { orderId = body.OrderId, status = "Held" });
+        }
+    }
+
+    private HttpResponseMessage Confirm(int orderId)
+    {
+        lock (_stock)
+        {
+            if (!_reservations.TryGetValue(orderId, out var reservation))
+            {
+                return NotFound();
+            }
+
+            if (reservation.Status == "Released")
+            {
+                return Json(HttpStatusCode.Conflict, new { });
+            }
+
+            _reservations[orderId] = reservation with { Status = "Confirmed" };
+            return Json(HttpStatusCode.OK, new { orderId, status = "Confirmed" });
+        }
+    }
+
+    private HttpResponseMessage Release(int orderId)
+    {
+        lock (_stock)
+        {
+            if (_reservations.TryGetValue(orderId, out var reservation) && reservation.Status != "Released")
+            {
+                foreach (var (productId, quantity) in reservation.Lines)
+                {
+                    _products[productId] = _products[productId] with { Stock = _products[productId].Stock + quantity };
+                }
+            }
+
+            _reservations[orderId] = new Reservation("Released", reservation?.Lines ?? []);
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        }
+    }
+
+    private static HttpResponseMessage Json(HttpStatusCode status, object body) =>
+        new(status) { Content = JsonContent.Create(body, options: JsonSerializerOptions.Web) };
+
+    private static HttpResponseMessage NotFound() => Json(HttpStatusCode.NotFound, new { status = 404 });
+
+    [GeneratedRegex(@"(?<=/)\d+(?=/|$)")]
+    private static partial Regex Number();
+
+    private sealed record Product(int Id, string Sku, string Name, decimal Price, string Currency, int Stock);
+
+    private sealed record Reservation(string Status, IReadOnlyList<(int ProductId, int Quantity)> Lines);
+
+    private sealed record ReserveBody(int OrderId, IReadOnlyList<ReserveLine> Lines);
+
+    private sealed record ReserveLine(int ProductId, int Quantity);
+
+    /// <summary>The primary handler of the orders service's clients: answers from the peers without a network.</summary>
+    public sealed class Handler(FakePeers peers) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            var response = peers.Answer(request, body);
+            response.RequestMessage = request;
+            return response;
+        }
+    }
+}

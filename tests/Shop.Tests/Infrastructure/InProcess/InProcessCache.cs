@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Garnet;
+
+namespace Shop.Tests.Infrastructure.InProcess;
+
+/// <summary>A Garnet cache server inside the test process, on a free loopback port, with a password of its own.</summary>
+public sealed class InProcessCache : IDisposable
+{
+    private readonly GarnetServer _server;
+
+    public InProcessCache()
+    {
+        var port = FreePort();
+        var password = Guid.NewGuid().ToString("N");
+        _server = new GarnetServer(
+        [
+            "--bind", "127.0.0.1",
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--auth", "Password",
+            "--password", password,
+            "--memory", "16m",
+            "--page", "1m",
+            "--index", "1m"
+        ]);
+        _server.Start();
+        ConnectionString = $"127.0.0.1:{port},password={password}";
+    }
+
+    /// <summary>The connection string a service reads as <c>ConnectionStrings:cache</c>.</summary>
+    public string ConnectionString { get; }
+
+    public void Dispose() => _server.Dispose();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

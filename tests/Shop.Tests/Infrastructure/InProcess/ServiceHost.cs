@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Shop.Tests.Infrastructure.InProcess;
+
+/// <summary>
+/// One service, started inside the test process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on a SQLite file
+/// of its own in a temporary folder, with tokens checked against <see cref="TokenForge.InProcess"/>'s key, and its
+/// cache in the process too (<see cref="InProcessCache"/>) or, without one, unreachable as in a cache outage.
+/// </summary>
+/// <typeparam name="TEntry">A type of the service's assembly, which names the service to start.</typeparam>
+public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where TEntry : class
+{
+    // Nothing listens on port 1 of loopback: every cache call fails at once, as while the cache is down.
+    private const string UnreachableCache = "127.0.0.1:1,password=none,connectTimeout=200";
+
+    private readonly InProcessCache? _cache;
+
+    protected ServiceHost(bool withCache)
+    {
+        _cache = withCache ? new InProcessCache() : null;
+    }
+
+    /// <summary>The folder of the service's SQLite database, removed when the host is disposed.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("shop-service-").FullName;
+
+    /// <summary>The connection string of the service's cache; null when it has none.</summary>
+    public string? CacheConnectionString => _cache?.ConnectionString;
+
+    /// <summary>The audience of this service's tokens, which is also its resource name.</summary>
+    public abstract string Audience { get; }
+
+    protected abstract string DatabaseName { get; }
+
+    /// <summary>The path of the service's SQLite file, for tests that play a crash by writing to it.</summary>
+    public string DatabaseFile => Path.Combine(DataDirectory, DatabaseName + ".db");
+
+    /// <summary>Settings of this service, as the AppHost would pass them.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
+
+    /// <summary>A client of the service whose requests carry <paramref name="caller"/>'s token.</summary>
+    public HttpClient As(Caller caller)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (caller.TokenFor(Audience, TokenForge.InProcess) is { } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting($"ConnectionStrings:{DatabaseName}", $"Data Source={DatabaseFile}");
+        builder.UseSetting("ConnectionStrings:cache", _cache?.ConnectionString ?? UnreachableCache);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            // Tokens are checked with the test key rather than with keys fetched from a users service.
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            {
+                options.Authority = null;
+                options.ConfigurationManager = null;
+                options.TokenValidationParameters.IssuerSigningKey = TokenForge.InProcess.Key;
+                options.TokenValidationParameters.ValidIssuer = "http://users/";
+            });
+            ConfigureServices(services);
+        });
+    }
+
+    /// <summary>Replaces what the service depends on, beyond its database, cache and token keys.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _cache?.Dispose();
+        Directory.Delete(DataDirectory, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+}

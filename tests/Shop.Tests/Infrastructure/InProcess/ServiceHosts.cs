@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Shop.OrderService.Clients;
+using Shop.OrderService.Data;
+using Shop.ProductService.Data;
+using Shop.UserService.Data;
+
+namespace Shop.Tests.Infrastructure.InProcess;
+
+/// <summary>The users service in this process: it issues tokens signed with <see cref="TokenForge.InProcess"/>'s key.</summary>
+public sealed class UsersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<UsersDbContext>(withCache)
+{
+    public const string AdminEmail = "admin@shop.example";
+    public const string AdminPassword = "admin password for tests";
+    public const string OrdersClientSecret = "orders client secret for tests";
+
+    public override string Audience => ResourceNames.Users;
+
+    protected override string DatabaseName => ResourceNames.UsersDatabase;
+
+    protected override IEnumerable<(string Key, string Value)> Settings =>
+    [
+        ("Identity:SigningKeyPath", TokenForge.InProcess.KeyFile),
+        ("Identity:Admin:Password", AdminPassword),
+        ("Identity:Clients:orders", OrdersClientSecret),
+        ("RateLimits:WritesPerMinute", "1000000"),
+        ("RateLimits:SignInsPerAddressPerMinute", "1000000"),
+        .. settings
+    ];
+}
+
+/// <summary>The products service in this process.</summary>
+public sealed class ProductsServiceHost(params (string Key, string Value)[] settings) : ServiceHost<ProductsDbContext>(withCache: false)
+{
+    public override string Audience => ResourceNames.Products;
+
+    protected override string DatabaseName => ResourceNames.ProductsDatabase;
+
+    protected override IEnumerable<(string Key, string Value)> Settings => [("RateLimits:WritesPerMinute", "1000000"), .. settings];
+}
+
+/// <summary>The orders service in this process, calling <see cref="Peers"/> in place of the users and products services.</summary>
+public sealed class OrdersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<OrdersDbContext>(withCache)
+{
+    public FakePeers Peers { get; } = new();
+
+    public override string Audience => ResourceNames.Orders;
+
+    protected override string DatabaseName => ResourceNames.OrdersDatabase;
+
+    protected override IEnumerable<(string Key, string Value)> Settings =>
+    [
+        ($"services:{ResourceNames.Users}:http:0", FakePeers.UsersAddress),
+        ($"services:{ResourceNames.Products}:http:0", FakePeers.ProductsAddress),
+        ("Identity:ClientSecret", "orders client secret for tests"),
+        ("RateLimits:WritesPerMinute", "1000000"),
+        .. settings
+    ];
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        // A handler of its own for each client the factory builds, all answering from the one set of peers.
+        services.AddHttpClient<UsersClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
+        services.AddHttpClient<ProductsClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
+        services.AddHttpClient(ServiceTokenSource.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Shop.Tests.Infrastructure;
+using Shop.Tests.Infrastructure.InProcess;
+using StackExchange.Redis;
+
+namespace Shop.Tests.Service;
+
+/// <summary>The orders service's own meter (Shop.Orders) moves when orders are placed, refused, cancelled and recovered.</summary>
+public sealed class OrderMetricsTests : IAsyncLifetime
+{
+    private const int Customer = 7;
+
+    private readonly OrdersServiceHost _orders = new(withCache: true,
+        ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"));
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _orders.Peers.AddUser(Customer, "Vera");
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _orders.DisposeAsync();
+
+    [Fact]
+    public async Task APlacedOrderCountsAsPlaced()
+    {
+        _orders.Peers.AddProduct(101, stock: 5);
+        using var placed = Collect("shop.orders.placed");
+
+        await (await PlaceAsync((101, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        Assert.Equal(1, Sum(placed));
+    }
+
+    public static TheoryData<string, int> Refusals() => new()
+    {
+        { "out_of_stock", 409 },
+        { "unknown_product", 404 },
+        { "unknown_user", 404 },
+        { "mixed_currencies", 422 },
+        { "dependency_unavailable", 503 }
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task ARefusedOrderCountsAsRefusedWithItsReason(string reason, int status)
+    {
+        _orders.Peers.AddProduct(201, stock: 1);
+        _orders.Peers.AddProduct(202, currency: "USD");
+        using var refused = Collect("shop.orders.refused");
+        using var placed = Collect("shop.orders.placed");
+
+        var response = reason switch
+        {
+            "out_of_stock" => await PlaceAsync((201, 2)),
+            "unknown_product" => await PlaceAsync((299, 1)),
+            "unknown_user" => await PlaceAsync(Caller.Customer(404_404), (201, 1)),
+            "mixed_currencies" => await PlaceAsync((201, 1), (202, 1)),
+            _ => await PlaceWithProductsDownAsync((201, 1))
+        };
+
+        await response.ReadProblemAsync((HttpStatusCode)status);
+        var measurement = Assert.Single(refused.GetMeasurementSnapshot());
+        Assert.Equal((1, reason), (measurement.Value, measurement.Tags["reason"]));
+        Assert.Equal(0, Sum(placed));
+    }
+
+    [Fact]
+    public async Task ACancelledOrderCountsAsCancelledOnce()
+    {
+        _orders.Peers.AddProduct(301, stock: 5);
+        var order = await (await PlaceAsync((301, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        using var cancelled = Collect("shop.orders.cancelled");
+        using var client = _orders.As(Caller.Customer(Customer));
+
+        await (await client.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        await (await client.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+
+        Assert.Equal(1, Sum(cancelled));
+    }
+
+    [Fact]
+    public async Task RecoveryCountsWhatItConfirmedAndWhatItUndid()
+    {
+        _orders.Peers.AddProduct(401, stock: 10);
+        using var recovered = Collect("shop.orders.recovered");
+        var held = await ServiceDatabase.InsertStrandedOrderAsync(_orders.DatabaseFile, Customer, 401, 5m, 2);
+        _orders.Peers.Hold(held, 401, 2);
+        await ServiceDatabase.InsertStrandedOrderAsync(_orders.DatabaseFile, Customer, 401, 5m, 3);
+
+        await ShopApi.EventuallyAsync(() => Task.FromResult(recovered.GetMeasurementSnapshot().Count == 2), "Recovery did not finish both orders.");
+
+        Assert.Equal(["confirmed", "undone"], recovered.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).Order());
+        Assert.Equal("Confirmed", _orders.Peers.ReservationOf(held));
+    }
+
+    [Fact]
+    public async Task ReadingAnOrderCountsAUserCacheMissThenAHit()
+    {
+        _orders.Peers.AddProduct(501, stock: 5);
+        var order = await (await PlaceAsync((501, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        using var lookups = Collect("shop.user_cache.lookups");
+        using var client = _orders.As(Caller.Customer(Customer));
+
+        await client.GetAsync<OrderDto>($"/orders/{order.Id}");
+        // The users service fills the entry on a miss; here the test does, as it would.
+        await using var cache = await ConnectionMultiplexer.ConnectAsync(_orders.CacheConnectionString!);
+        await cache.GetDatabase().StringSetAsync($"users:{Customer}", JsonSerializer.Serialize(
+            new UserDto(Customer, "Vera", "vera@example.com", 30, DateTimeOffset.UnixEpoch), JsonSerializerOptions.Web));
+        var cached = await client.GetAsync<OrderDto>($"/orders/{order.Id}");
+
+        Assert.Equal("Vera", cached.User?.Name);
+        Assert.Equal(["miss", "hit"], lookups.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
+    private MetricCollector<long> Collect(string instrument) =>
+        new(_orders.Services.GetRequiredService<IMeterFactory>(), "Shop.Orders", instrument);
+
+    private static long Sum(MetricCollector<long> collector) => collector.GetMeasurementSnapshot().Sum(m => m.Value);
+
+    private Task<HttpResponseMessage> PlaceAsync(params (int ProductId, int Quantity)[] lines) => PlaceAsync(Caller.Customer(Customer), lines);
+
+    private async Task<HttpResponseMessage> PlaceAsync(Caller caller, params (int ProductId, int Quantity)[] lines)
+    {
+        using var client = _orders.As(caller);
+        return await client.PostAsJsonAsync("/orders",
+            new { lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) }, Cancellation);
+    }
+
+    private async Task<HttpResponseMessage> PlaceWithProductsDownAsync(params (int ProductId, int Quantity)[] lines)
+    {
+        _orders.Peers.ProductsDown = true;
+        try
+        {
+            return await PlaceAsync(lines);
+        }
+        finally
+        {
+            _orders.Peers.ProductsDown = false;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Shop.Tests.Infrastructure;
+using Shop.Tests.Infrastructure.InProcess;
+
+namespace Shop.Tests.Service;
+
+/// <summary>The users service's own meter (Shop.Users) moves on failed and held-back sign-ins and on user cache lookups.</summary>
+public sealed class UserMetricsTests
+{
+    private const string Password = "a password to remember";
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AWrongPasswordCountsAsAFailedSignIn()
+    {
+        await using var users = new UsersServiceHost();
+        var email = await RegisterAsync(users);
+        using var failed = Collect(users, "shop.sign_ins.failed");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignInAsync(users, email, "not the password")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignInAsync(users, "nobody@example.com", Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(users, email, Password)).StatusCode);
+
+        Assert.Equal(2, failed.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Theory]
+    [InlineData("account", "RateLimits:SignInsPerAccountPerMinute")]
+    [InlineData("address", "RateLimits:SignInsPerAddressPerMinute")]
+    public async Task ASignInHeldBackByALimitCountsAsRateLimited(string limit, string setting)
+    {
+        await using var users = new UsersServiceHost(withCache: false, (setting, "2"));
+        var email = await RegisterAsync(users);
+        using var rateLimited = Collect(users, "shop.sign_ins.rate_limited");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            statuses.Add((await SignInAsync(users, email, Password)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        var measurement = Assert.Single(rateLimited.GetMeasurementSnapshot());
+        Assert.Equal((1, limit), (measurement.Value, measurement.Tags["limit"]));
+    }
+
+    [Fact]
+    public async Task LookingAUserUpCountsAMissThenAHit()
+    {
+        await using var users = new UsersServiceHost(withCache: true);
+        var email = await RegisterAsync(users);
+        var id = await IdOfAsync(users, email);
+        using var lookups = Collect(users, "shop.user_cache.lookups");
+        using var service = users.As(Caller.Service("users.read"));
+
+        await service.GetAsync<UserDto>($"/users/{id}");
+        await service.GetAsync<UserDto>($"/users/{id}");
+
+        Assert.Equal(["miss", "hit"], lookups.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
+    private static async Task<string> RegisterAsync(UsersServiceHost users)
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        using var anonymous = users.As(Caller.Anonymous);
+        var response = await anonymous.PostAsJsonAsync("/users", new { name = "Wanda", email, age = 33, password = Password }, Cancellation);
+        await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+        return email;
+    }
+
+    private static async Task<int> IdOfAsync(UsersServiceHost users, string email)
+    {
+        using var admin = users.As(Caller.Admin());
+        var page = await admin.GetAsync<PageDto<UserDto>>("/users?pageSize=100");
+        return page.Items.Single(u => u.Email == email).Id;
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(UsersServiceHost users, string email, string password)
+    {
+        using var anonymous = users.As(Caller.Anonymous);
+        return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = email,
+            ["password"] = password
+        }), Cancellation);
+    }
+
+    private static MetricCollector<long> Collect(UsersServiceHost users, string instrument) =>
+        new(users.Services.GetRequiredService<IMeterFactory>(), "Shop.Users", instrument);
+}
