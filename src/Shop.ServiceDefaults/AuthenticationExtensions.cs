@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -33,15 +34,28 @@ public static class AuthenticationExtensions
                 {
                     // Without the issuer's keys no token can be checked: that is the users service being
                     // away (a 503), not the caller's token being bad (a 401).
-                    OnAuthenticationFailed = context => context.Exception is InvalidOperationException { Message: var message }
-                        && message.StartsWith("IDX20803", StringComparison.Ordinal)
-                        ? throw new DependencyUnavailableException("users", context.Exception)
-                        : Task.CompletedTask
+                    OnAuthenticationFailed = context =>
+                    {
+                        if (context.Exception is DependencyUnavailableException unavailable)
+                        {
+                            ExceptionDispatchInfo.Throw(unavailable);
+                        }
+
+                        return Task.CompletedTask;
+                    }
                 };
                 configure?.Invoke(options);
             });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(ShopIdentity.MetadataClientName));
+            .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(ShopIdentity.MetadataClientName))
+            // After JwtBearer's own post-configuration has made the configuration manager from the authority.
+            .PostConfigure(options =>
+            {
+                if (options.ConfigurationManager is { } manager and not IssuerConfigurationManager)
+                {
+                    options.ConfigurationManager = new IssuerConfigurationManager(manager, new Uri(ShopIdentity.Issuer).Host);
+                }
+            });
 
         // Each endpoint names its policy; there is no fallback policy, so that an unknown route, method or
         // content type gets its own 404, 405 or 415 rather than a 401.

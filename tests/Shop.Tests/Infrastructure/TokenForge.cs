@@ -23,6 +23,22 @@ public sealed class TokenForge(string keyFile)
     /// <summary>The public key, as a service checking tokens is given it.</summary>
     public SecurityKey Key => _credentials.Key;
 
+    /// <summary>The public key as a JSON Web Key, as an issuer publishes it in its key set.</summary>
+    public object PublicJwk()
+    {
+        var key = (RsaSecurityKey)_credentials.Key;
+        var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+        return new
+        {
+            kty = "RSA",
+            use = "sig",
+            alg = SecurityAlgorithms.RsaSha256,
+            kid = key.KeyId,
+            n = Base64UrlEncoder.Encode(parameters.Modulus),
+            e = Base64UrlEncoder.Encode(parameters.Exponent)
+        };
+    }
+
     public string Create(string audience, string subject, string? role = null, string? scope = null, DateTime? expires = null)
     {
         var claims = new Dictionary<string, object> { ["sub"] = subject };

@@ -8,8 +8,9 @@ namespace Shop.Tests.Infrastructure.InProcess;
 
 /// <summary>
 /// The users and products services as the orders service sees them, kept in memory: users to look up, products
-/// with stock, reservations that hold, confirm and release it all or nothing, and a token endpoint. Either service
-/// can be taken down, and then refuses connections. Every call is counted by route.
+/// with stock, reservations that hold, confirm and release it all or nothing, a token endpoint, and the issuer's
+/// discovery document and keys (<see cref="TokenForge.InProcess"/>'s). Either service can be taken down, and then
+/// refuses connections; the users service can also hang. Every call is counted by route.
 /// </summary>
 public sealed partial class FakePeers
 {
@@ -23,6 +24,9 @@ public sealed partial class FakePeers
     private readonly Lock _stock = new();
 
     public bool UsersDown { get; set; }
+
+    /// <summary>The users service takes connections but never answers, like a process that is frozen.</summary>
+    public bool UsersHanging { get; set; }
 
     public bool ProductsDown { get; set; }
 
@@ -63,6 +67,13 @@ public sealed partial class FakePeers
         var id = Number().Match(path) is { Success: true } number ? int.Parse(number.Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
         return (request.Method.Method, Number().Replace(path, "{id}")) switch
         {
+            ("GET", "/.well-known/openid-configuration") => Json(HttpStatusCode.OK, new Dictionary<string, object>
+            {
+                ["issuer"] = "http://users/",
+                ["jwks_uri"] = $"{UsersAddress}/.well-known/jwks",
+                ["token_endpoint"] = $"{UsersAddress}/connect/token"
+            }),
+            ("GET", "/.well-known/jwks") => Json(HttpStatusCode.OK, new { keys = new[] { TokenForge.InProcess.PublicJwk() } }),
             ("POST", "/connect/token") => Json(HttpStatusCode.OK, new Dictionary<string, object>
             {
                 ["access_token"] = TokenForge.InProcess.Create("products", "orders", scope: "reservations catalog.read users.read"),
@@ -163,6 +174,11 @@ public sealed partial class FakePeers
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (peers.UsersHanging && request.RequestUri!.Host == new Uri(UsersAddress).Host)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
             var response = peers.Answer(request, body);
             response.RequestMessage = request;

@@ -66,17 +66,24 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
 
         builder.ConfigureTestServices(services =>
         {
-            // Tokens are checked with the test key rather than with keys fetched from a users service.
-            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            if (!FetchesIssuerKeys)
             {
-                options.Authority = null;
-                options.ConfigurationManager = null;
-                options.TokenValidationParameters.IssuerSigningKey = TokenForge.InProcess.Key;
-                options.TokenValidationParameters.ValidIssuer = "http://users/";
-            });
+                // Tokens are checked with the test key rather than with keys fetched from a users service.
+                services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+                {
+                    options.Authority = null;
+                    options.ConfigurationManager = null;
+                    options.TokenValidationParameters.IssuerSigningKey = TokenForge.InProcess.Key;
+                    options.TokenValidationParameters.ValidIssuer = "http://users/";
+                });
+            }
+
             ConfigureServices(services);
         });
     }
+
+    /// <summary>Whether the service fetches the issuer's keys itself (from a fake), rather than being given the test key.</summary>
+    protected virtual bool FetchesIssuerKeys => false;
 
     /// <summary>Replaces what the service depends on, beyond its database, cache and token keys.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

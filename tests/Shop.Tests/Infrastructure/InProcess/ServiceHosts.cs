@@ -38,7 +38,10 @@ public sealed class ProductsServiceHost(params (string Key, string Value)[] sett
     protected override IEnumerable<(string Key, string Value)> Settings => [("RateLimits:WritesPerMinute", "1000000"), .. settings];
 }
 
-/// <summary>The orders service in this process, calling <see cref="Peers"/> in place of the users and products services.</summary>
+/// <summary>
+/// The orders service in this process, calling <see cref="Peers"/> in place of the users and products services; it
+/// fetches the issuer's keys from them too, as it does from the users service.
+/// </summary>
 public sealed class OrdersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<OrdersDbContext>(withCache)
 {
     public FakePeers Peers { get; } = new();
@@ -56,9 +59,12 @@ public sealed class OrdersServiceHost(bool withCache = false, params (string Key
         .. settings
     ];
 
+    protected override bool FetchesIssuerKeys => true;
+
     protected override void ConfigureServices(IServiceCollection services)
     {
         // A handler of its own for each client the factory builds, all answering from the one set of peers.
+        services.AddHttpClient("identity-metadata").ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient<UsersClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient<ProductsClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient(ServiceTokenSource.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
