@@ -7,6 +7,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Shop.AppHost;
 using Shop.Bench;
+using Shop.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -29,25 +30,18 @@ await using (var baseline = await Baseline.StartAsync())
 var dataDirectory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
 var adminPassword = Guid.NewGuid().ToString("N");
 var coldStart = Stopwatch.StartNew();
-var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
+await using var app = await TopologyLauncher.StartAsync(
 [
     $"Data:Directory={dataDirectory}",
-    "Services:FixedPorts=false",
     $"Parameters:admin-password={adminPassword}",
     "RateLimits:WritesPerMinute=100000000",
     "RateLimits:SignInsPerAddressPerMinute=100000000"
-]);
-// The AppHost's health probes log every refused connection while the services start; the run needs none of it.
-builder.Services.AddLogging(logging => logging
-    .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-    .AddFilter("Aspire.Hosting", LogLevel.Warning)
-    .AddFilter("Shop.AppHost.Resources", LogLevel.None));
-await using var app = await builder.BuildAsync();
-await app.StartAsync();
-foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
-{
-    await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(3));
-}
+], TimeSpan.FromMinutes(3),
+    // The AppHost's health probes log every refused connection while the services start; the run needs none of it.
+    configure: builder => builder.Services.AddLogging(logging => logging
+        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+        .AddFilter("Aspire.Hosting", LogLevel.Warning)
+        .AddFilter("Shop.AppHost.Resources", LogLevel.None)));
 
 report.ColdStartSeconds = coldStart.Elapsed.TotalSeconds;
 Console.WriteLine($"Cold start: {report.ColdStartSeconds:0.0} s");

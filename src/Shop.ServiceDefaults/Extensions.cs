@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,6 +13,7 @@ using Polly;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
+using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -31,6 +34,8 @@ public static class Extensions
 
         builder.Services.AddServiceDiscovery();
 
+        var calls = builder.Configuration.GetSection(ServiceCallOptions.Section).Get<ServiceCallOptions>() ?? new ServiceCallOptions();
+        Validator.ValidateObject(calls, new ValidationContext(calls), validateAllProperties: true);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler(options =>
@@ -41,11 +46,12 @@ public static class Extensions
                     && HttpClientResiliencePredicates.IsTransient(args.Outcome));
                 // Fail within seconds rather than half a minute, so that callers get a prompt 503.
                 options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
-                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(15);
+                options.AttemptTimeout.Timeout = calls.AttemptTimeout;
+                options.TotalRequestTimeout.Timeout = calls.TotalTimeout;
                 // After half of at least five attempts in thirty seconds fail, calls are refused at once for five
-                // seconds: callers get a fast 503 instead of piling up requests on a service that is away.
-                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+                // seconds: callers get a fast 503 instead of piling up requests on a service that is away. (The
+                // window must hold two attempts at least.)
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * calls.AttemptTimeout.TotalSeconds));
                 options.CircuitBreaker.MinimumThroughput = 5;
                 options.CircuitBreaker.FailureRatio = 0.5;
             })

@@ -30,7 +30,7 @@ internal static class CacheBuilderExtensions
         var secrets = new CacheSecretsFile(workingDirectory, name);
         var resource = choice.Host == CacheHost.RedisServer
             ? new LocalCacheResource(name, "redis-server", workingDirectory, password)
-            : new LocalCacheResource(name, DotnetHost(), workingDirectory, password);
+            : new LocalCacheResource(name, DotnetHost.Path, workingDirectory, password);
 
         var cache = builder.AddResource(resource)
             .WithEndpoint(name: LocalCacheResource.PrimaryEndpointName, scheme: "tcp")
@@ -78,11 +78,6 @@ internal static class CacheBuilderExtensions
 
         return cache.WithHealthCheck(healthCheckKey);
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
-            ? hostPath
-            : "dotnet";
 
     private static string GarnetServerPath()
     {

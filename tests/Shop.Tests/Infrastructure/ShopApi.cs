@@ -4,13 +4,13 @@ using System.Text.Json;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>The calls and checks that the whole-topology tests share.</summary>
+/// <summary>The calls and checks that the tests share. Each call says who makes it.</summary>
 public static class ShopApi
 {
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToUpperInvariant();
 
-    /// <summary>Registers a customer and signs them in; <see cref="ShopTopology.SessionOf"/> then has their clients.</summary>
-    public static async Task<UserDto> CreateUserAsync(this ShopTopology shop, string name = "Dana", int age = 41, string? password = null)
+    /// <summary>Registers a customer and signs them in; <see cref="ShopTopology.Customer"/> then has their clients.</summary>
+    public static async Task<UserDto> CreateCustomerAsync(this ShopTopology shop, string name = "Dana", int age = 41, string? password = null)
     {
         password ??= Guid.NewGuid().ToString("N");
         var email = $"{Guid.NewGuid():N}@example.com";
@@ -20,54 +20,45 @@ public static class ShopApi
         return user;
     }
 
-    public static async Task<ProductDto> CreateProductAsync(
+    /// <summary>Creates a product as the admin, the only one who may.</summary>
+    public static async Task<ProductDto> CreateProductAsAdminAsync(
         this ShopTopology shop, string name = "Notebook", decimal price = 4.25m, string currency = "EUR", int stock = 10)
     {
-        var response = await shop.Products.PostAsJsonAsync("/products",
+        var response = await shop.Admin.Products.PostAsJsonAsync("/products",
             new { sku = Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
         return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
     }
 
-    public static Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int userId, params (int ProductId, int Quantity)[] lines) =>
-        shop.PlaceOrderAsync(null, userId, lines);
-
-    /// <summary>Places an order as the customer <paramref name="userId"/>; for a user with no session, as a stranger naming that user.</summary>
+    /// <summary>Places an order as the customer <paramref name="customerId"/>, with <paramref name="idempotencyKey"/> when given.</summary>
     public static async Task<HttpResponseMessage> PlaceOrderAsync(
-        this ShopTopology shop, string? idempotencyKey, int userId, params (int ProductId, int Quantity)[] lines)
+        this ShopTopology shop, int customerId, string? idempotencyKey, params (int ProductId, int Quantity)[] lines)
     {
-        var session = shop.TryGetSession(userId, out var own) ? own : shop.SessionOf((await shop.CreateUserAsync("Stranger")).Id);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
-        {
-            Content = JsonContent.Create(new { userId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) })
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = OrderBody(lines) };
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await session.Orders.SendAsync(request, TestContext.Current.CancellationToken);
+        return await shop.Customer(customerId).Orders.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>
-        (await shop.Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
+    public static Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int customerId, params (int ProductId, int Quantity)[] lines) =>
+        shop.PlaceOrderAsync(customerId, null, lines);
 
+    /// <summary>The body of <c>POST /orders</c> for <paramref name="lines"/>.</summary>
+    public static JsonContent OrderBody(params (int ProductId, int Quantity)[] lines) =>
+        JsonContent.Create(new { lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) });
+
+    /// <summary>A product's stock, as the admin reads it.</summary>
+    public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>
+        (await shop.Admin.Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
+
+    /// <summary>A customer's orders, as the admin lists them.</summary>
     public static async Task<PageDto<OrderSummaryDto>> OrdersOfAsync(this ShopTopology shop, int userId) =>
-        await shop.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
+        await shop.Admin.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
 
     public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
         await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);
-
-    /// <summary>Waits until <paramref name="condition"/> holds, for at most a minute, then asserts that it does.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (!await condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        Assert.True(await condition(), because);
-    }
 
     /// <summary>Asserts the status, then reads the body.</summary>
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected)

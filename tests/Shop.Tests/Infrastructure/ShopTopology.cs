@@ -30,37 +30,42 @@ public sealed class ShopTopology : IAsyncDisposable
 
     private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory, ServiceLogs logs, IReadOnlyList<string> givenSecrets)
     {
-        _givenSecrets = givenSecrets;
         _app = app;
         _logs = logs;
+        _givenSecrets = givenSecrets;
         DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
         Anonymous = new ShopSession(name => app.CreateHttpClient(name), null);
     }
 
-    /// <summary>The administrator's clients; the shared tests read and write through them unless they act as a customer.</summary>
+    /// <summary>The administrator (<c>admin@shop.example</c>), signed in.</summary>
     public ShopSession Admin { get; private set; } = null!;
 
     /// <summary>The orders service's own identity (client credentials), as it calls the other services.</summary>
     public ShopSession Service { get; private set; } = null!;
 
+    /// <summary>Nobody: requests without a token.</summary>
     public ShopSession Anonymous { get; }
-
-    public HttpClient Users => Admin.Users;
-    public HttpClient Products => Admin.Products;
-    public HttpClient Orders => Admin.Orders;
 
     /// <summary>Everything the cache and the three services wrote to their consoles so far.</summary>
     public string ServiceLogText => _logs.Text;
 
-    /// <summary>The session of a customer made by <see cref="ShopApi.CreateUserAsync"/>.</summary>
-    public ShopSession SessionOf(int userId) => _customers[userId];
+    /// <summary>The folder of the services' data, for tests that play a crash by writing to a database.</summary>
+    public string DataDirectory { get; }
 
-    public bool TryGetSession(int userId, out ShopSession session) => _customers.TryGetValue(userId, out session!);
+    /// <summary>The SQLite file of a service's database, e.g. <c>ordersdb</c>.</summary>
+    public string DatabaseFile(string database) => Path.Combine(DataDirectory, database + ".db");
+
+    /// <summary>The session of a customer registered by <see cref="ShopApi.CreateCustomerAsync"/>.</summary>
+    public ShopSession Customer(int userId) => _customers[userId];
 
     internal void Remember(int userId, ShopSession session) => _customers[userId] = session;
 
+    /// <summary>Clients of the three services that carry <paramref name="accessToken"/>.</summary>
     public ShopSession SessionWith(string? accessToken) => new(name => _app.CreateHttpClient(name), accessToken);
+
+    /// <summary>The base address of a service, as a client outside the topology reaches it.</summary>
+    public Uri AddressOf(string resource) => _app.GetEndpoint(resource, "http");
 
     /// <summary>Signs in with the password grant; the response is the caller's to check.</summary>
     public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) =>
@@ -79,8 +84,8 @@ public sealed class ShopTopology : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>The folder of the services' SQLite files, for tests that play a crash by writing to one.</summary>
-    public string DataDirectory { get; }
+    /// <summary>The admin's password in this topology, for a test that signs in as a person would.</summary>
+    public string AdminPassword => _givenSecrets[0];
 
     /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
@@ -95,29 +100,25 @@ public sealed class ShopTopology : IAsyncDisposable
             // The admin is seeded once per data folder, so a restart on the same folder needs the same password.
             var adminPassword = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("admin:" + directory)));
             var ordersClientSecret = Guid.NewGuid().ToString("N");
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
+            ServiceLogs? logs = null;
+            var app = await TopologyLauncher.StartAsync(
             [
                 $"Cache:Host={cacheHost}",
-                // Free ports, so that the tests can run beside a developer's AppHost and beside each other.
-                "Services:FixedPorts=false",
                 $"Data:Directory={directory}",
                 $"Parameters:admin-password={adminPassword}",
                 $"Parameters:orders-client-secret={ordersClientSecret}",
                 // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
+                // A busy test machine must not pass for a slow cache or a service that is away; the outage tests
+                // set their own timeouts, as a deployment would have them.
+                "Cache:Timeout=00:00:05",
+                "ServiceCalls:AttemptTimeout=00:00:30",
+                "ServiceCalls:TotalTimeout=00:01:30",
                 .. settings
-            ]);
+            ], StartTimeout, built: built => logs = new ServiceLogs(built));
 
-            var app = await builder.BuildAsync().WaitAsync(StartTimeout);
-            var logs = new ServiceLogs(app);
-            await app.StartAsync().WaitAsync(StartTimeout);
-            foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
-            }
-
-            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs, [adminPassword, ordersClientSecret]);
+            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!, [adminPassword, ordersClientSecret]);
             topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
             topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             return topology;
@@ -129,22 +130,17 @@ public sealed class ShopTopology : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Stops a service the way an orchestrator does, with SIGTERM to its process, and waits until Aspire
-    /// sees it stopped. Aspire's Stop command cannot be used for project resources on Linux: it sends
-    /// SIGINT to <c>dotnet run</c>, which leaves the signal to its child and so never stops.
-    /// </summary>
+    /// <summary>Stops a resource the way an orchestrator does, with SIGTERM to its process, and waits until Aspire sees it stopped.</summary>
     public async Task StopResourceAsync(string resource)
     {
-        await RunAsync("kill", "-TERM", await ProcessIdOfAsync(resource));
+        await SignalAsync(resource, "-TERM");
         await WaitUntilStoppedAsync(resource);
     }
 
-    /// <summary>Kills a service's process outright (SIGKILL), as a crash would, and waits until Aspire sees it stopped.</summary>
+    /// <summary>Kills a resource's process outright (SIGKILL), as a crash would, and waits until Aspire sees it stopped.</summary>
     public async Task KillResourceAsync(string resource)
     {
-        // The service runs as the child of the `dotnet run` that Aspire started; the crash is the service's own.
-        await RunAsync("pkill", "-KILL", "-P", await ProcessIdOfAsync(resource));
+        await SignalAsync(resource, "-KILL");
         await WaitUntilStoppedAsync(resource);
     }
 
@@ -154,13 +150,8 @@ public sealed class ShopTopology : IAsyncDisposable
     /// <summary>Lets a frozen resource's process go on (SIGCONT).</summary>
     public Task ThawResourceAsync(string resource) => SignalAsync(resource, "-CONT");
 
-    private async Task SignalAsync(string resource, string signal)
-    {
-        var pid = await ProcessIdOfAsync(resource);
-        // A project runs as the child of the `dotnet run` that Aspire started; an executable is the process itself.
-        var isProject = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource;
-        await (isProject ? RunAsync("pkill", signal, "-P", pid) : RunAsync("kill", signal, pid));
-    }
+    /// <summary>Sends a signal to the resource's own process: the service itself, which the AppHost starts without <c>dotnet run</c>.</summary>
+    private async Task SignalAsync(string resource, string signal) => await RunAsync("kill", signal, await ProcessIdOfAsync(resource));
 
     private async Task<string> ProcessIdOfAsync(string resource)
     {
@@ -262,7 +253,25 @@ public sealed class ShopTopology : IAsyncDisposable
             await _cache.DisposeAsync();
         }
 
-        await _app.StopAsync();
+        // Killed at once rather than stopped: nothing a test topology holds needs a graceful stop (what the services
+        // acknowledged is committed), and the orchestrator's graceful stop costs seconds per topology.
+        foreach (var resource in TopologyLauncher.Resources)
+        {
+            if (_app.ResourceNotifications.TryGetCurrentState(resource, out var state)
+                && state.Snapshot.State?.Text == KnownResourceStates.Running
+                && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
+            {
+                try
+                {
+                    Process.GetProcessById(Convert.ToInt32(pid, CultureInfo.InvariantCulture)).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // It has ended already.
+                }
+            }
+        }
+
         await _app.DisposeAsync();
         if (_ownedDataDirectory is not null)
         {

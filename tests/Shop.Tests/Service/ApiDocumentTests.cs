@@ -6,16 +6,14 @@ using Shop.Tests.Infrastructure.InProcess;
 namespace Shop.Tests.Service;
 
 /// <summary>Each service's OpenAPI document says how to sign in, and which operations need a token.</summary>
-public sealed class ApiDocumentTests
+public sealed class ApiDocumentTests(InProcessServicesFixture services)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task TheUsersDocumentSignsInAtItsOwnTokenEndpointAndLeavesRegistrationOpen()
     {
-        await using var users = new UsersServiceHost();
-
-        var document = await DocumentAsync(users.As(Caller.Anonymous));
+        var document = await DocumentAsync(services.Users.As(Caller.Anonymous));
 
         AssertSignsInAt(document, "http://localhost/connect/token");
         Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}"], ProtectedOperations(document));
@@ -25,13 +23,10 @@ public sealed class ApiDocumentTests
     [Fact]
     public async Task TheProductsAndOrdersDocumentsSignInAtTheUsersServiceAndProtectEveryOperation()
     {
-        await using var products = new ProductsServiceHost(($"services:{ResourceNames.Users}:http:0", "http://localhost:5101"));
-        await using var orders = new OrdersServiceHost();
+        var productsDocument = await DocumentAsync(services.Products.As(Caller.Anonymous));
+        var ordersDocument = await DocumentAsync(services.Orders.As(Caller.Anonymous));
 
-        var productsDocument = await DocumentAsync(products.As(Caller.Anonymous));
-        var ordersDocument = await DocumentAsync(orders.As(Caller.Anonymous));
-
-        AssertSignsInAt(productsDocument, "http://localhost:5101/connect/token");
+        AssertSignsInAt(productsDocument, $"{FakePeers.UsersAddress}/connect/token");
         AssertSignsInAt(ordersDocument, $"{FakePeers.UsersAddress}/connect/token");
         Assert.Equal(9, ProtectedOperations(productsDocument).Count);
         Assert.Equal(["GET /orders", "POST /orders", "GET /orders/{id}", "POST /orders/{id}/cancel"], ProtectedOperations(ordersDocument));
@@ -43,8 +38,7 @@ public sealed class ApiDocumentTests
     [InlineData("https://shop.example", false)]
     public async Task TheTokenEndpointLetsTheLocalApiReferencePagesSignIn(string origin, bool allowed)
     {
-        await using var users = new UsersServiceHost();
-        using var anonymous = users.As(Caller.Anonymous);
+        using var anonymous = services.Users.As(Caller.Anonymous);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

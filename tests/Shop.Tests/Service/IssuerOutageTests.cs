@@ -40,7 +40,7 @@ public sealed class IssuerOutageTests : IAsyncLifetime
 
         _orders.Peers.UsersDown = false;
         _orders.Peers.UsersHanging = false;
-        await ShopApi.EventuallyAsync(async () => (await customer.GetAsync("/orders", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK,
+        await Eventually.HoldsAsync(async () => (await customer.GetAsync("/orders", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK,
             "Tokens were not accepted again once the users service answered.");
     }
 

@@ -11,22 +11,24 @@ using StackExchange.Redis;
 namespace Shop.Tests.Service;
 
 /// <summary>The orders service's own meter (Shop.Orders) moves when orders are placed, refused, cancelled and recovered.</summary>
-public sealed class OrderMetricsTests : IAsyncLifetime
+public sealed class OrderMetricsTests(OrderMetricsTests.Service service) : IClassFixture<OrderMetricsTests.Service>
 {
     private const int Customer = 7;
 
-    private readonly OrdersServiceHost _orders = new(withCache: true,
-        ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"));
+    private readonly OrdersServiceHost _orders = service.Orders;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
+    /// <summary>An orders service of this class's own, with a cache, and recovery that acts within a second.</summary>
+    public sealed class Service : IAsyncDisposable
     {
-        _orders.Peers.AddUser(Customer, "Vera");
-        return ValueTask.CompletedTask;
-    }
+        public Service() => Orders.Peers.AddUser(Customer, "Vera");
 
-    public ValueTask DisposeAsync() => _orders.DisposeAsync();
+        public OrdersServiceHost Orders { get; } = new(withCache: true,
+            ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"));
+
+        public ValueTask DisposeAsync() => Orders.DisposeAsync();
+    }
 
     [Fact]
     public async Task APlacedOrderCountsAsPlaced()
@@ -95,7 +97,7 @@ public sealed class OrderMetricsTests : IAsyncLifetime
         _orders.Peers.Hold(held, 401, 2);
         await ServiceDatabase.InsertStrandedOrderAsync(_orders.DatabaseFile, Customer, 401, 5m, 3);
 
-        await ShopApi.EventuallyAsync(() => Task.FromResult(recovered.GetMeasurementSnapshot().Count == 2), "Recovery did not finish both orders.");
+        await Eventually.HoldsAsync(() => Task.FromResult(recovered.GetMeasurementSnapshot().Count == 2), "Recovery did not finish both orders.");
 
         Assert.Equal(["confirmed", "undone"], recovered.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!).Order());
         Assert.Equal("Confirmed", _orders.Peers.ReservationOf(held));

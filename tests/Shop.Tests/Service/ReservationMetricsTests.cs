@@ -9,24 +9,19 @@ using Shop.Tests.Infrastructure.InProcess;
 namespace Shop.Tests.Service;
 
 /// <summary>The products service's own meter (Shop.Products) moves when stock is held, kept and given back.</summary>
-public sealed class ReservationMetricsTests : IAsyncLifetime
+public sealed class ReservationMetricsTests
 {
-    private readonly ProductsServiceHost _products = new(("Reservations:HoldTimeout", "00:00:01"), ("Reservations:SweepInterval", "00:00:00.200"));
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _products.DisposeAsync();
 
     [Fact]
     public async Task HoldingConfirmingAndReleasingAreCountedOnceEach()
     {
-        var product = await CreateProductAsync();
-        using var held = Collect("shop.reservations.held");
-        using var confirmed = Collect("shop.reservations.confirmed");
-        using var released = Collect("shop.reservations.released");
-        using var service = _products.As(Caller.Service("reservations"));
+        await using var products = new ProductsServiceHost();
+        var product = await products.CreateProductAsync();
+        using var held = Collect(products, "shop.reservations.held");
+        using var confirmed = Collect(products, "shop.reservations.confirmed");
+        using var released = Collect(products, "shop.reservations.released");
+        using var service = products.As(Caller.Service("reservations"));
 
         await (await ReserveAsync(service, 1, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.Created);
         await (await ReserveAsync(service, 1, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.OK);
@@ -43,26 +38,20 @@ public sealed class ReservationMetricsTests : IAsyncLifetime
     [Fact]
     public async Task TheSweepCountsTheHoldsItReleased()
     {
-        var product = await CreateProductAsync();
-        using var released = Collect("shop.reservations.released");
-        using var service = _products.As(Caller.Service("reservations"));
+        await using var products = new ProductsServiceHost(("Reservations:HoldTimeout", "00:00:01"), ("Reservations:SweepInterval", "00:00:00.200"));
+        var product = await products.CreateProductAsync();
+        using var released = Collect(products, "shop.reservations.released");
+        using var service = products.As(Caller.Service("reservations"));
 
         await (await ReserveAsync(service, 2, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.Created);
 
-        await ShopApi.EventuallyAsync(() => Task.FromResult(released.GetMeasurementSnapshot().Count == 1), "The sweep did not release the hold.");
+        await Eventually.HoldsAsync(() => Task.FromResult(released.GetMeasurementSnapshot().Count == 1), "The sweep did not release the hold.");
         Assert.Equal("expired", Assert.Single(released.GetMeasurementSnapshot()).Tags["reason"]);
-    }
-
-    private async Task<ProductDto> CreateProductAsync()
-    {
-        using var admin = _products.As(Caller.Admin());
-        var response = await admin.PostAsJsonAsync("/products", new { sku = ShopApi.Unique("SKU"), name = "Kettle", price = 20m, currency = "EUR", stock = 10 }, Cancellation);
-        return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
     }
 
     private static Task<HttpResponseMessage> ReserveAsync(HttpClient service, int orderId, int productId) =>
         service.PostAsJsonAsync("/reservations", new { orderId, lines = new[] { new { productId, quantity = 2 } } }, Cancellation);
 
-    private MetricCollector<long> Collect(string instrument) =>
-        new(_products.Services.GetRequiredService<IMeterFactory>(), "Shop.Products", instrument);
+    private static MetricCollector<long> Collect(ProductsServiceHost products, string instrument) =>
+        new(products.Services.GetRequiredService<IMeterFactory>(), "Shop.Products", instrument);
 }

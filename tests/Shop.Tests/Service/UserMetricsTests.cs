@@ -9,8 +9,16 @@ using Shop.Tests.Infrastructure.InProcess;
 namespace Shop.Tests.Service;
 
 /// <summary>The users service's own meter (Shop.Users) moves on failed and held-back sign-ins and on user cache lookups.</summary>
-public sealed class UserMetricsTests
+public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassFixture<UserMetricsTests.Service>
 {
+    /// <summary>A users service of this class's own, with a cache.</summary>
+    public sealed class Service : IAsyncDisposable
+    {
+        public UsersServiceHost Users { get; } = new(withCache: true);
+
+        public ValueTask DisposeAsync() => Users.DisposeAsync();
+    }
+
     private const string Password = "a password to remember";
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -18,7 +26,7 @@ public sealed class UserMetricsTests
     [Fact]
     public async Task AWrongPasswordCountsAsAFailedSignIn()
     {
-        await using var users = new UsersServiceHost();
+        var users = service.Users;
         var email = await RegisterAsync(users);
         using var failed = Collect(users, "shop.sign_ins.failed");
 
@@ -52,14 +60,14 @@ public sealed class UserMetricsTests
     [Fact]
     public async Task LookingAUserUpCountsAMissThenAHit()
     {
-        await using var users = new UsersServiceHost(withCache: true);
+        var users = service.Users;
         var email = await RegisterAsync(users);
         var id = await IdOfAsync(users, email);
         using var lookups = Collect(users, "shop.user_cache.lookups");
-        using var service = users.As(Caller.Service("users.read"));
+        using var orders = users.As(Caller.Service("users.read"));
 
-        await service.GetAsync<UserDto>($"/users/{id}");
-        await service.GetAsync<UserDto>($"/users/{id}");
+        await orders.GetAsync<UserDto>($"/users/{id}");
+        await orders.GetAsync<UserDto>($"/users/{id}");
 
         Assert.Equal(["miss", "hit"], lookups.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
     }

@@ -3,22 +3,20 @@ using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
 
-public sealed class OrderLifecycleTests(ShopFixture fixture)
+public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
-    private ShopTopology Shop => fixture.Topology;
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task APlacedOrderIsConfirmedAndTakesItsStock()
     {
-        var user = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync(stock: 10);
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
 
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
         Assert.Equal("Confirmed", order.Status);
-        Assert.Equal("Confirmed", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Confirmed", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
         Assert.Equal(7, await Shop.StockAsync(product.Id));
         var reservation = await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{order.Id}");
         Assert.Equal(new ReservationLineDto(product.Id, 3), Assert.Single(reservation.Lines));
@@ -28,41 +26,41 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
     [Fact]
     public async Task CancellingReleasesTheStockAndASecondCancelDoesNoHarm()
     {
-        var user = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync(stock: 10);
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 4))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         Assert.Equal(6, await Shop.StockAsync(product.Id));
 
-        var first = await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var first = await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", first.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
 
-        var second = await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var second = await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", second.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]
     public async Task AnAdminCancelsACustomersOrderAndItsStockIsReleased()
     {
-        var customer = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync(stock: 10);
+        var customer = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(customer.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
         var cancelled = await (await Shop.Admin.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
 
         Assert.Equal(("Cancelled", customer.Id), (cancelled.Status, cancelled.User?.Id));
         Assert.Equal(10, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.SessionOf(customer.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.Customer(customer.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]
     public async Task CancellingAnUnknownOrderReturns404Problem()
     {
-        var customer = await Shop.CreateUserAsync();
+        var customer = await Shop.CreateCustomerAsync();
 
-        var response = await Shop.SessionOf(customer.Id).Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
+        var response = await Shop.Customer(customer.Id).Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
 
         await response.ReadProblemAsync(HttpStatusCode.NotFound);
     }
@@ -70,24 +68,24 @@ public sealed class OrderLifecycleTests(ShopFixture fixture)
     [Fact]
     public async Task ACancelledOrdersStockCannotBeConfirmedAgain()
     {
-        var user = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync(stock: 5);
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 5);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await (await Shop.SessionOf(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
 
         var confirm = await Shop.Service.Products.PostAsync($"/reservations/{order.Id}/confirm", null, Cancellation);
 
         await confirm.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(5, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]
     public async Task AnOrderShortOfStockGets409ProblemNamingTheProductAndHoldsNothing()
     {
-        var user = await Shop.CreateUserAsync();
-        var plenty = await Shop.CreateProductAsync(stock: 5);
-        var scarce = await Shop.CreateProductAsync(stock: 1);
+        var user = await Shop.CreateCustomerAsync();
+        var plenty = await Shop.CreateProductAsAdminAsync(stock: 5);
+        var scarce = await Shop.CreateProductAsAdminAsync(stock: 1);
 
         var response = await Shop.PlaceOrderAsync(user.Id, (plenty.Id, 2), (scarce.Id, 2));
 

@@ -3,7 +3,10 @@ using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
 
-[Collection(OwnTopologyCollection.Name)]
+/// <summary>
+/// Everything the shop acknowledged is still there after the AppHost and every service end and start again: the
+/// first topology's processes are killed, not stopped, as in a crash of the whole machine.
+/// </summary>
 public sealed class PersistenceTests
 {
     [Fact]
@@ -17,16 +20,16 @@ public sealed class PersistenceTests
             OrderDto order;
             await using (var first = await ShopTopology.StartAsync(dataDirectory: dataDirectory))
             {
-                user = await first.CreateUserAsync("Karl");
-                product = await first.CreateProductAsync("Globe", 15m);
+                user = await first.CreateCustomerAsync("Karl");
+                product = await first.CreateProductAsAdminAsync("Globe", 15m);
                 order = await (await first.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
             }
 
             await using var second = await ShopTopology.StartAsync(dataDirectory: dataDirectory);
 
-            Assert.Equal(user, await second.Users.GetAsync<UserDto>($"/users/{user.Id}"));
-            Assert.Equal(product with { Stock = product.Stock - 2 }, await second.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
-            var reread = await second.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+            Assert.Equal(user, await second.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}"));
+            Assert.Equal(product with { Stock = product.Stock - 2 }, await second.Admin.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
+            var reread = await second.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
             Assert.Equal((order.Total, "Karl"), (reread.Total, reread.User?.Name));
             Assert.Equal(order.Lines, reread.Lines);
         }

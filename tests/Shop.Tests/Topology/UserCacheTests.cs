@@ -5,20 +5,18 @@ using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
 
-public sealed class UserCacheTests(ShopFixture fixture)
+public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
-    private ShopTopology Shop => fixture.Topology;
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AfterTheFirstLookupTheUserIsInTheCache()
     {
-        var user = await Shop.CreateUserAsync("Frank", 50);
+        var user = await Shop.CreateCustomerAsync("Frank", 50);
         var cache = await Shop.CacheAsync();
         Assert.False(await cache.KeyExistsAsync($"users:{user.Id}"));
 
-        await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}");
+        await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}");
 
         var cached = await cache.StringGetAsync($"users:{user.Id}");
         Assert.True(cached.HasValue);
@@ -29,13 +27,13 @@ public sealed class UserCacheTests(ShopFixture fixture)
     [Fact]
     public async Task AnOrderLookupAlsoFillsTheCache()
     {
-        var user = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync();
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();
         await cache.KeyDeleteAsync($"users:{user.Id}");
 
-        await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
         Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"));
     }
@@ -43,61 +41,61 @@ public sealed class UserCacheTests(ShopFixture fixture)
     [Fact]
     public async Task OrdersAreServedFromTheCacheWhenTheUserIsThere()
     {
-        var user = await Shop.CreateUserAsync("Grace");
-        var product = await Shop.CreateProductAsync();
+        var user = await Shop.CreateCustomerAsync("Grace");
+        var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();
 
         // Only a lookup that reads the cache can see a name the database never had.
         await cache.StringSetAsync($"users:{user.Id}", JsonSerializer.Serialize(user with { Name = "Grace (cached)" }, JsonSerializerOptions.Web));
 
-        Assert.Equal("Grace (cached)", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Grace (cached)", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
     }
 
     [Fact]
     public async Task AfterAnUpdateTheOrderShowsTheNewName()
     {
-        var user = await Shop.CreateUserAsync("Heidi");
-        var product = await Shop.CreateProductAsync();
+        var user = await Shop.CreateCustomerAsync("Heidi");
+        var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        Assert.Equal("Heidi", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Heidi", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
 
-        var update = await Shop.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Heidi Klein", email = user.Email, age = user.Age }, Cancellation);
+        var update = await Shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Heidi Klein", email = user.Email, age = user.Age }, Cancellation);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        Assert.Equal("Heidi Klein", (await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
-        Assert.Equal("Heidi Klein", (await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        Assert.Equal("Heidi Klein", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Heidi Klein", (await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
     }
 
     [Fact]
     public async Task AfterADeleteTheUserIsGoneFromCacheAndOrders()
     {
-        var user = await Shop.CreateUserAsync();
-        var product = await Shop.CreateProductAsync();
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
-        var delete = await Shop.Users.DeleteAsync($"/users/{user.Id}", Cancellation);
+        var delete = await Shop.Admin.Users.DeleteAsync($"/users/{user.Id}", Cancellation);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
         Assert.False(await (await Shop.CacheAsync()).KeyExistsAsync($"users:{user.Id}"));
-        Assert.Null((await Shop.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
-        await (await Shop.Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.Null((await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
+        await (await Shop.Admin.Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task ConcurrentLookupsNeverResurrectTheNameBeforeAnUpdate()
     {
-        var user = await Shop.CreateUserAsync("Ivan");
+        var user = await Shop.CreateCustomerAsync("Ivan");
         for (var round = 1; round <= 20; round++)
         {
             var name = $"Ivan {round}";
-            var lookups = Enumerable.Range(0, 4).Select(_ => Shop.Users.GetAsync($"/users/{user.Id}", Cancellation)).ToList();
-            var update = await Shop.Users.PutAsJsonAsync($"/users/{user.Id}", new { name, email = user.Email, age = user.Age }, Cancellation);
+            var lookups = Enumerable.Range(0, 4).Select(_ => Shop.Admin.Users.GetAsync($"/users/{user.Id}", Cancellation)).ToList();
+            var update = await Shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name, email = user.Email, age = user.Age }, Cancellation);
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
             await Task.WhenAll(lookups);
 
-            Assert.Equal(name, (await Shop.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+            Assert.Equal(name, (await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
         }
     }
 }

@@ -30,6 +30,24 @@ public sealed partial class FakePeers
 
     public bool ProductsDown { get; set; }
 
+    private int _lastId = 1000;
+
+    /// <summary>Adds a user with a fresh id, and answers the id.</summary>
+    public int NewUser(string name = "Customer")
+    {
+        var id = Interlocked.Increment(ref _lastId);
+        AddUser(id, name);
+        return id;
+    }
+
+    /// <summary>Adds a product with a fresh id, and answers the id.</summary>
+    public int NewProduct(decimal price = 5m, int stock = 10, string currency = "EUR")
+    {
+        var id = Interlocked.Increment(ref _lastId);
+        AddProduct(id, price, stock, currency);
+        return id;
+    }
+
     public void AddUser(int id, string name = "Customer") =>
         _users[id] = new { id, name, email = $"user{id}@example.com", age = 30, createdAt = DateTimeOffset.UnixEpoch };
 

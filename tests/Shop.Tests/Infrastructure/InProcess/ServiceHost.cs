@@ -59,6 +59,8 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
         builder.UseEnvironment("Development");
         builder.UseSetting($"ConnectionStrings:{DatabaseName}", $"Data Source={DatabaseFile}");
         builder.UseSetting("ConnectionStrings:cache", _cache?.ConnectionString ?? UnreachableCache);
+        // A cache in this process answers in microseconds; a busy test machine must not pass for a cache outage.
+        builder.UseSetting("Cache:Timeout", "00:00:05");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

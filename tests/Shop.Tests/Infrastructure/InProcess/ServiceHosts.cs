@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
@@ -17,6 +19,27 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
 
     protected override string DatabaseName => ResourceNames.UsersDatabase;
 
+    /// <summary>Registers a customer with <paramref name="password"/>, as anyone may.</summary>
+    public async Task<UserDto> RegisterAsync(string name = "Dana", string password = "a password to remember")
+    {
+        using var anonymous = As(Caller.Anonymous);
+        var response = await anonymous.PostAsJsonAsync("/users",
+            new { name, email = $"{Guid.NewGuid():N}@example.com", age = 33, password }, TestContext.Current.CancellationToken);
+        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+    }
+
+    /// <summary>Asks for a token with the password grant; the response is the caller's to check.</summary>
+    public async Task<HttpResponseMessage> RequestTokenAsync(string email, string password)
+    {
+        using var anonymous = As(Caller.Anonymous);
+        return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = email,
+            ["password"] = password
+        }), TestContext.Current.CancellationToken);
+    }
+
     protected override IEnumerable<(string Key, string Value)> Settings =>
     [
         ("Identity:SigningKeyPath", TokenForge.InProcess.KeyFile),
@@ -33,9 +56,24 @@ public sealed class ProductsServiceHost(params (string Key, string Value)[] sett
 {
     public override string Audience => ResourceNames.Products;
 
+    /// <summary>Creates a product as the admin, the only one who may.</summary>
+    public async Task<ProductDto> CreateProductAsync(string name = "Kettle", decimal price = 20m, string currency = "EUR", int stock = 10)
+    {
+        using var admin = As(Caller.Admin());
+        var response = await admin.PostAsJsonAsync("/products",
+            new { sku = ShopApi.Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
+        return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
+    }
+
     protected override string DatabaseName => ResourceNames.ProductsDatabase;
 
-    protected override IEnumerable<(string Key, string Value)> Settings => [("RateLimits:WritesPerMinute", "1000000"), .. settings];
+    protected override IEnumerable<(string Key, string Value)> Settings =>
+    [
+        // Where its API reference signs in; nothing in this process calls it.
+        ($"services:{ResourceNames.Users}:http:0", FakePeers.UsersAddress),
+        ("RateLimits:WritesPerMinute", "1000000"),
+        .. settings
+    ];
 }
 
 /// <summary>

@@ -1,0 +1,61 @@
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>
+/// A topology of one test collection's own, for tests that stop, kill or freeze resources, so that they cannot
+/// disturb the shared topology or each other: the tests of a collection run one at a time. Stock is held for only two
+/// seconds without confirmation and orders left Pending are recovered within seconds, so that the sweep and recovery
+/// can be watched.
+/// </summary>
+public sealed class IsolatedTopologyFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a service waits for a cache call; long enough here that a wait for it cannot pass unnoticed.</summary>
+    public static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(1);
+
+    private ShopTopology? _topology;
+
+    public ShopTopology Topology => _topology ?? throw new InvalidOperationException("The isolated topology has not started.");
+
+    public async ValueTask InitializeAsync() => _topology = await ShopTopology.StartAsync(settings:
+    [
+        $"Reservations:HoldTimeout={HoldTimeout}",
+        "Reservations:SweepInterval=00:00:00.500",
+        "Ordering:PendingTimeout=00:00:05",
+        "Ordering:RecoveryInterval=00:00:00.500",
+        $"Cache:Timeout={CacheTimeout}",
+        // The timeouts of a deployment: a service that hangs costs its callers these, then a 503.
+        "ServiceCalls:AttemptTimeout=00:00:05",
+        "ServiceCalls:TotalTimeout=00:00:15"
+    ]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Tests on an isolated topology, one at a time within their collection.</summary>
+public abstract class IsolatedTopologyTests(IsolatedTopologyFixture fixture)
+{
+    protected ShopTopology Shop => fixture.Topology;
+
+    protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+}
+
+/// <summary>The users service going away, on an isolated topology of its own.</summary>
+[CollectionDefinition(Name)]
+public sealed class UsersOutageCollection : ICollectionFixture<IsolatedTopologyFixture>
+{
+    public const string Name = "Isolated topology: users outages";
+}
+
+/// <summary>The users service hanging, outages of the cache and the products service, a crash of the orders service, the sweep and recovery, on another.</summary>
+[CollectionDefinition(Name)]
+public sealed class OtherOutagesCollection : ICollectionFixture<IsolatedTopologyFixture>
+{
+    public const string Name = "Isolated topology: other outages, sweep and recovery";
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>The cache goes away or hangs. Every service answers from its own database, and no stale copy outlives the outage.</summary>
+[Collection(OtherOutagesCollection.Name)]
+public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : IsolatedTopologyTests(fixture)
+{
+    [Fact]
+    public async Task WithTheCacheDownEveryServiceAnswersFromItsDatabaseAndReportsDegraded()
+    {
+        var user = await Shop.CreateCustomerAsync("Quinn");
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+
+        await Shop.StopResourceAsync(ResourceNames.Cache);
+        try
+        {
+            Assert.Equal("Quinn", (await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+            var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var update = await Shop.Customer(user.Id).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Quinn Ray", email = user.Email, age = user.Age }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            Assert.Equal("Quinn Ray", (await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Users));
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Orders));
+        }
+        finally
+        {
+            await Shop.StartResourceAsync(ResourceNames.Cache);
+        }
+
+        // The services reconnect by themselves: lookups fill the cache again.
+        var cache = await Shop.CacheAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}");
+            return await cache.KeyExistsAsync($"users:{user.Id}");
+        }, "The users service did not use the cache again.");
+        await Eventually.HoldsAsync(async () => await Shop.HealthOfAsync(ResourceNames.Users) == "Healthy", "The users service's health did not recover.");
+    }
+
+    [Fact]
+    public async Task WithTheCacheHangingRequestsWaitForItOnceAndAMissedInvalidationReachesItLater()
+    {
+        var user = await Shop.CreateCustomerAsync("Rosa");
+        var customer = Shop.Customer(user.Id);
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await customer.Users.GetAsync<UserDto>($"/users/{user.Id}");
+        var cache = await Shop.CacheAsync();
+        Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"));
+
+        await Shop.FreezeResourceAsync(ResourceNames.Cache);
+        var slowest = TimeSpan.Zero;
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var elapsed = Stopwatch.StartNew();
+                Assert.Equal("Rosa", (await customer.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+                Assert.Equal("Rosa", (await customer.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+                slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, elapsed.Elapsed.Ticks));
+            }
+
+            var update = await customer.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Rosa Lind", email = user.Email, age = user.Age }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        }
+        finally
+        {
+            await Shop.ThawResourceAsync(ResourceNames.Cache);
+        }
+
+        // An order and its user go through two services: each waits for the cache once, not at every cache call
+        // (three calls in the users service alone), so reading them waits for two cache timeouts at most.
+        var bound = 2 * IsolatedTopologyFixture.CacheTimeout + TimeSpan.FromSeconds(1.5);
+        Assert.True(slowest < bound, $"Reading an order and its user took up to {slowest} with the cache hanging; expected under {bound}.");
+
+        // The update's invalidation could not reach the cache; once it answers again, the old copy goes.
+        await Eventually.HoldsAsync(async () => await cache.StringGetAsync($"users:{user.Id}") is var entry
+            && (entry.IsNull || entry.ToString().Contains("Rosa Lind", StringComparison.Ordinal)),
+            "The cache kept the user's old copy after the update.");
+        Assert.Equal("Rosa Lind", (await customer.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+    }
+
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>
+/// What the README and the <c>.http</c> files show a newcomer is run against a real topology, exactly as written, so
+/// that neither can drift from the system. Only the addresses differ: the snippet and the files take them from
+/// variables, and the topology's services listen on free ports.
+/// </summary>
+public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
+{
+    private static readonly string Root = FindRoot();
+
+    [Fact]
+    public async Task TheReadmeSignInSnippetRunsAsWritten()
+    {
+        var snippet = ShellBlockAfter(File.ReadAllText(Path.Combine(Root, "README.md")), "## Signing in");
+        var bash = ToolOnPath("bash");
+        Assert.SkipWhen(bash is null || ToolOnPath("curl") is null, "The README's snippet needs bash and curl, which this machine lacks.");
+
+        var (exitCode, output) = await RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet, new()
+        {
+            ["SHOP_USERS"] = Url(ResourceNames.Users),
+            ["SHOP_PRODUCTS"] = Url(ResourceNames.Products),
+            ["SHOP_ORDERS"] = Url(ResourceNames.Orders)
+        });
+
+        Assert.True(exitCode == 0, $"The snippet failed ({exitCode}):\n{output}");
+        Assert.Contains("\"email\":\"carol@example.com\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"Confirmed\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"totalCount\":1", output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> HttpFiles() => new()
+    {
+        { "src/Shop.UserService/Shop.UserService.http", "201 200 200 403 200 204" },
+        { "src/Shop.ProductService/Shop.ProductService.http", "200 200 201 200 200 204" },
+        { "src/Shop.OrderService/Shop.OrderService.http", "201 200 201 200 200 200" }
+    };
+
+    /// <summary>Each file runs from top to bottom with httpyac, a command-line runner of .http files from npm.</summary>
+    [Theory]
+    [MemberData(nameof(HttpFiles))]
+    public async Task AnHttpFileRunsAsWritten(string file, string statuses)
+    {
+        var httpyac = await HttpyacAsync();
+
+        var (exitCode, output) = await RunAsync(httpyac, [
+            "send", Path.Combine(Root, file), "--all", "--json",
+            "--var", $"users={Url(ResourceNames.Users)}",
+            "--var", $"products={Url(ResourceNames.Products)}",
+            "--var", $"orders={Url(ResourceNames.Orders)}",
+            "--var", $"adminPassword={Shop.AdminPassword}"
+        ], input: null, environment: []);
+
+        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
+        var requests = JsonDocument.Parse(json).RootElement.GetProperty("requests").EnumerateArray().ToList();
+        var answered = string.Join(' ', requests.Select(r => r.TryGetProperty("response", out var response)
+            ? response.GetProperty("statusCode").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "none"));
+        Assert.True(answered == statuses, $"{file} answered {answered}, expected {statuses} (httpyac exit {exitCode}):\n{output}");
+    }
+
+    private string Url(string resource) => Shop.AddressOf(resource).ToString().TrimEnd('/');
+
+    /// <summary>The first <c>```sh</c> block after <paramref name="heading"/>.</summary>
+    private static string ShellBlockAfter(string markdown, string heading)
+    {
+        var section = markdown[markdown.IndexOf(heading + "\n", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```sh\n", StringComparison.Ordinal) + "```sh\n".Length;
+        return section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>
+    /// httpyac, installed from the npm registry at the version that <c>tests/Shop.Tests/HttpFiles/package-lock.json</c>
+    /// pins, on first use; the test is skipped, saying so, where Node.js is not installed.
+    /// </summary>
+    private static async Task<string> HttpyacAsync()
+    {
+        var npm = ToolOnPath("npm");
+        Assert.SkipWhen(npm is null || ToolOnPath("node") is null, "Running the .http files needs Node.js and npm, which this machine lacks.");
+        var directory = Path.Combine(Root, "tests", "Shop.Tests", "HttpFiles");
+        var httpyac = Path.Combine(directory, "node_modules", ".bin", "httpyac");
+        await InstallLock.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (!File.Exists(httpyac))
+            {
+                var (exitCode, output) = await RunAsync(npm!, ["ci", "--no-audit", "--no-fund", "--prefix", directory], input: null, environment: []);
+                Assert.True(exitCode == 0, $"npm ci failed:\n{output}");
+            }
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+
+        return httpyac;
+    }
+
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    private static string? ToolOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, tool))
+            .FirstOrDefault(File.Exists);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(
+        string tool, IEnumerable<string> arguments, string? input, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(tool, arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Root
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository's root (Shop.sln) was not found.");
+    }
+}

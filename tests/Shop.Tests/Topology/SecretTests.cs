@@ -1,0 +1,36 @@
+using System.Net;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>What the services write to their consoles never holds a password or a token.</summary>
+public sealed class SecretTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
+{
+    [Fact]
+    public async Task PasswordsAndTokensNeverAppearInTheLogs()
+    {
+        var password = $"secret-{Guid.NewGuid():N}";
+        var user = await Shop.CreateCustomerAsync("Mona", password: password);
+        var token = Shop.Customer(user.Id).AccessToken!;
+        var product = await Shop.CreateProductAsAdminAsync(stock: 3);
+        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await Shop.RequestTokenAsync(user.Email, password + "-wrong");
+
+        // Logs reach the collector asynchronously, service by service. A failed request of a path no one else asks
+        // for leaves a line in the users and the orders service's logs after all that came before it.
+        var marker = Random.Shared.Next(500_000_000, int.MaxValue);
+        await Shop.Customer(user.Id).Users.GetAsync($"/users/{marker}", TestContext.Current.CancellationToken);
+        await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{marker}", TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(() => Task.FromResult(
+                Shop.ServiceLogText.Contains($"GET /users/{marker} answered 404", StringComparison.Ordinal)
+                && Shop.ServiceLogText.Contains($"GET /orders/{marker} answered 404", StringComparison.Ordinal)
+                && Shop.ServiceLogText.Contains($"for order {order.Id}", StringComparison.Ordinal)),
+            "The services' logs of this test's requests never arrived.");
+        var logs = Shop.ServiceLogText;
+
+        Assert.DoesNotContain(password, logs);
+        Assert.DoesNotContain(token, logs);
+        Assert.DoesNotContain(token.Split('.')[2], logs);
+        Assert.DoesNotContain(Shop.Admin.AccessToken!.Split('.')[2], logs);
+    }
+}

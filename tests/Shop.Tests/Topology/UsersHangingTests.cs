@@ -1,0 +1,40 @@
+using System.Net;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>The users service hangs: it takes connections and never answers. Its callers give up at their timeouts.</summary>
+[Collection(OtherOutagesCollection.Name)]
+public sealed class UsersHangingTests(IsolatedTopologyFixture fixture) : IsolatedTopologyTests(fixture)
+{
+    [Fact]
+    public async Task WithUsersHangingPlacingAnOrderAnswers503InsteadOfHanging()
+    {
+        var user = await Shop.CreateCustomerAsync("Sam");
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+        var cache = await Shop.CacheAsync();
+        await cache.KeyDeleteAsync($"users:{user.Id}");
+
+        // The users service accepts connections but never answers: every call to it ends at its timeouts.
+        await Shop.FreezeResourceAsync(ResourceNames.Users);
+        HttpResponseMessage placing;
+        try
+        {
+            placing = await Shop.PlaceOrderAsync(user.Id, (product.Id, 1));
+        }
+        finally
+        {
+            await Shop.ThawResourceAsync(ResourceNames.Users);
+        }
+
+        var problem = await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("users", problem.GetProperty("dependency").GetString());
+        Assert.NotNull(placing.Headers.RetryAfter);
+        Assert.Equal(0, (await Shop.OrdersOfAsync(user.Id)).TotalCount);
+        Assert.Equal(10, await Shop.StockAsync(product.Id));
+
+        await Eventually.HoldsAsync(async () =>
+            (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).StatusCode == HttpStatusCode.Created,
+            "Placing orders did not work again after the users service answered again.");
+    }
+}
