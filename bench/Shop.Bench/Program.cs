@@ -5,8 +5,8 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Shop.AppHost;
 using Shop.Bench;
+using Shop.Contracts;
 using Shop.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,9 +46,9 @@ await using var app = await TopologyLauncher.StartAsync(
 report.ColdStartSeconds = coldStart.Elapsed.TotalSeconds;
 Console.WriteLine($"Cold start: {report.ColdStartSeconds:0.0} s");
 
-var users = app.GetEndpoint(ResourceNames.Users, "http");
-var products = app.GetEndpoint(ResourceNames.Products, "http");
-var orders = app.GetEndpoint(ResourceNames.Orders, "http");
+var users = app.GetEndpoint(ShopServices.Users, "http");
+var products = app.GetEndpoint(ShopServices.Products, "http");
+var orders = app.GetEndpoint(ShopServices.Orders, "http");
 using var http = new HttpClient();
 var admin = await SignInAsync(http, users, "admin@shop.example", adminPassword);
 var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
@@ -57,7 +57,7 @@ var customer = await SignInAsync(http, users, customerEmail, "bench password");
 
 // 1. An order with its user from the cache; the hit ratio is the orders service's own count of its cache lookups.
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-var (cached, lookups) = await Counters.CollectAsync(ProcessId(app, ResourceNames.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
+var (cached, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
     () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 report.Add("GET /orders/{id} (cache)", cached);
 report.CacheHitRatio = lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
@@ -81,7 +81,7 @@ report.OversoldUnits = Math.Max(0, sellOut.ConfirmedUnits - SellOutStock);
 report.UnaccountedUnits = sustained.UnaccountedUnits + sellOut.UnaccountedUnits;
 
 // 6. Peak memory of each service so far, read from the kernel's record of the process.
-foreach (var resource in new[] { ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, ShopServices.Orders })
 {
     report.PeakRssMb[resource] = PeakRssMb(app, resource);
 }
@@ -175,4 +175,4 @@ static double PeakRssMb(DistributedApplication app, string resource)
     return kb / 1024.0;
 }
 
-static void StopCache(DistributedApplication app) => Process.GetProcessById(ProcessId(app, ResourceNames.Cache)).Kill();
+static void StopCache(DistributedApplication app) => Process.GetProcessById(ProcessId(app, ShopResources.Cache)).Kill();

@@ -1,9 +1,10 @@
 using Shop.AppHost;
 using Shop.AppHost.Cache;
+using Shop.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-var cache = builder.AddCache(ResourceNames.Cache);
+var cache = builder.AddCache(ShopResources.Cache);
 var dataDirectory = builder.GetDataDirectory();
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
@@ -12,10 +13,10 @@ var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
 
 // The services start together rather than one after another: each copes with the others being away (it
 // answers 503 until they are back), so waiting for them would only add their start-up times together.
-var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
+var users = builder.AddProject<Projects.Shop_UserService>(ShopServices.Users)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ResourceNames.UsersDatabase, dataDirectory)
+    .WithSqliteDatabase(ShopResources.UsersDatabase, dataDirectory)
     .WithEnvironment("Identity__SigningKeyPath", Path.Combine(dataDirectory, "users-signing-key.pem"))
     .WithEnvironment("Identity__Admin__Password", adminPassword)
     .WithEnvironment("Identity__Clients__orders", ordersClientSecret)
@@ -25,20 +26,20 @@ var users = builder.AddProject<Projects.Shop_UserService>(ResourceNames.Users)
     .WithReference(cache).WaitFor(cache)
     .WithHttpHealthCheck("/health");
 
-var products = builder.AddProject<Projects.Shop_ProductService>(ResourceNames.Products)
+var products = builder.AddProject<Projects.Shop_ProductService>(ShopServices.Products)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ResourceNames.ProductsDatabase, dataDirectory)
+    .WithSqliteDatabase(ShopResources.ProductsDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Reservations")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithSettingsFrom(builder.Configuration, "ServiceCalls")
     .WithReference(users)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Shop_OrderService>(ResourceNames.Orders)
+builder.AddProject<Projects.Shop_OrderService>(ShopServices.Orders)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ResourceNames.OrdersDatabase, dataDirectory)
+    .WithSqliteDatabase(ShopResources.OrdersDatabase, dataDirectory)
     .WithSettingsFrom(builder.Configuration, "Ordering")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithSettingsFrom(builder.Configuration, "ServiceCalls")

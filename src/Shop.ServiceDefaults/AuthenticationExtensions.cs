@@ -3,16 +3,20 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class AuthenticationExtensions
 {
+    /// <summary>The HttpClient that fetches the issuer's discovery document and keys.</summary>
+    public const string IssuerMetadataClient = "identity-metadata";
+
     /// <summary>
-    /// Accepts the bearer tokens that the users service issues for <paramref name="audience"/>: their
-    /// signature is checked with the public keys the users service publishes (OIDC discovery and JWKS),
-    /// fetched through service discovery. No secret is shared between services.
+    /// Accepts the bearer tokens that the shop's issuer (<see cref="ShopIdentity.Issuer"/>) issues for
+    /// <paramref name="audience"/>: their signature is checked with the public keys the issuer publishes (OIDC
+    /// discovery and JWKS), fetched through service discovery. No secret is shared between services.
     /// </summary>
     public static IHostApplicationBuilder AddDefaultAuthentication(
         this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
@@ -32,8 +36,8 @@ public static class AuthenticationExtensions
                 options.TokenValidationParameters.RoleClaimType = ShopIdentity.RoleClaim;
                 options.Events = new JwtBearerEvents
                 {
-                    // Without the issuer's keys no token can be checked: that is the users service being
-                    // away (a 503), not the caller's token being bad (a 401).
+                    // Without the issuer's keys no token can be checked: that is the issuer being away (a 503),
+                    // not the caller's token being bad (a 401).
                     OnAuthenticationFailed = context =>
                     {
                         if (context.Exception is DependencyUnavailableException unavailable)
@@ -47,13 +51,13 @@ public static class AuthenticationExtensions
                 configure?.Invoke(options);
             });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(ShopIdentity.MetadataClientName))
+            .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(IssuerMetadataClient))
             // After JwtBearer's own post-configuration has made the configuration manager from the authority.
             .PostConfigure(options =>
             {
                 if (options.ConfigurationManager is { } manager and not IssuerConfigurationManager)
                 {
-                    options.ConfigurationManager = new IssuerConfigurationManager(manager, new Uri(ShopIdentity.Issuer).Host);
+                    options.ConfigurationManager = new IssuerConfigurationManager(manager, ShopIdentity.IssuerService);
                 }
             });
 

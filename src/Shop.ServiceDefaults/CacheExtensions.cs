@@ -9,10 +9,6 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class CacheExtensions
 {
-    /// <summary>How long a cache call may take before the caller gives up on it and uses the source of truth.</summary>
-    public static TimeSpan CacheTimeout(this IConfiguration configuration) =>
-        configuration.GetValue("Cache:Timeout", TimeSpan.FromMilliseconds(500));
-
     /// <summary>
     /// The Redis client under the AppHost's resource name, set up to be optional: commands fail fast while
     /// the cache is away and time out after <c>Cache:Timeout</c>, it reconnects by itself, and its health
@@ -26,7 +22,8 @@ public static class CacheExtensions
     /// </remarks>
     public static IHostApplicationBuilder AddOptionalRedisClient(this IHostApplicationBuilder builder, string connectionName)
     {
-        var timeout = (int)builder.Configuration.CacheTimeout().TotalMilliseconds;
+        builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var timeout = (int)(builder.Configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions()).Timeout.TotalMilliseconds;
         var disableTracing = builder.Configuration.GetValue("Aspire:StackExchange:Redis:DisableTracing", true);
         builder.AddRedisClient(connectionName, settings =>
         {

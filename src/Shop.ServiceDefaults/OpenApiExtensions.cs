@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
-using Shop.ServiceDefaults;
+using Shop.Contracts;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -47,7 +47,7 @@ public static class OpenApiExtensions
     private static OpenApiSecurityScheme SecurityScheme(Uri tokenUrl) => new()
     {
         Type = SecuritySchemeType.OAuth2,
-        Description = "A bearer token from the users service. People sign in with their email and password (password flow); "
+        Description = "A bearer token from the shop's token endpoint. People sign in with their email and password (password flow); "
             + "services with their client id and secret (client credentials).",
         Flows = new OpenApiOAuthFlows
         {
@@ -55,12 +55,7 @@ public static class OpenApiExtensions
             ClientCredentials = new OpenApiOAuthFlow
             {
                 TokenUrl = tokenUrl,
-                Scopes = new Dictionary<string, string>
-                {
-                    [ShopScopes.Reservations] = "Hold, confirm and release stock for orders.",
-                    [ShopScopes.CatalogRead] = "Read products.",
-                    [ShopScopes.UsersRead] = "Read users."
-                }
+                Scopes = new Dictionary<string, string>(ShopScopes.Descriptions)
             }
         }
     };
@@ -71,8 +66,7 @@ public static class OpenApiExtensions
     /// </summary>
     private static Uri TokenUrl(IConfiguration configuration, OpenApiDocument document)
     {
-        var issuer = new Uri(ShopIdentity.Issuer).Host;
-        var address = configuration[$"services:{issuer}:http:0"] ?? document.Servers?.FirstOrDefault()?.Url ?? ShopIdentity.Issuer;
+        var address = configuration[$"services:{ShopIdentity.IssuerService}:http:0"] ?? document.Servers?.FirstOrDefault()?.Url ?? ShopIdentity.Issuer;
         return new Uri(new Uri(address), ShopIdentity.TokenPath);
     }
 }

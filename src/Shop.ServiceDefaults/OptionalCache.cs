@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
@@ -14,10 +14,10 @@ namespace Shop.ServiceDefaults;
 /// Polly's circuit breaker needs at least two failures to open, and each would cost a request a full
 /// timeout; here the first failure is enough.
 /// </remarks>
-public sealed class OptionalCache(IConnectionMultiplexer redis, IConfiguration configuration, TimeProvider clock, ILogger<OptionalCache> logger)
+public sealed class OptionalCache(IConnectionMultiplexer redis, IOptions<CacheOptions> options, TimeProvider clock, ILogger<OptionalCache> logger)
 {
-    private readonly TimeSpan _timeout = configuration.CacheTimeout();
-    private readonly TimeSpan _retryInterval = configuration.GetValue("Cache:RetryInterval", TimeSpan.FromSeconds(5));
+    private readonly TimeSpan _timeout = options.Value.Timeout;
+    private readonly TimeSpan _retryInterval = options.Value.RetryInterval;
     private long _skipUntilTicks;
     // 1 from the first failure until a call succeeds again: the outage and the recovery are logged once each.
     private int _away;

@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
@@ -19,7 +18,7 @@ public static class RateLimitingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddDefaultRateLimiting(this IHostApplicationBuilder builder, Action<RateLimiterOptions>? configure = null)
     {
-        var writesPerMinute = builder.Configuration.GetValue("RateLimits:WritesPerMinute", 120);
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -35,6 +34,7 @@ public static class RateLimitingExtensions
                 var partition = context.User.UserId() is { } userId
                     ? $"user:{userId}"
                     : $"address:{context.Connection.RemoteIpAddress}";
+                var writesPerMinute = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WritesPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = writesPerMinute,
@@ -51,7 +51,7 @@ public static class RateLimitingExtensions
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
         context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.HttpContext.Response.SetRetryAfter(retryAfter);
         await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context.HttpContext,

@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
@@ -39,10 +41,7 @@ public static class OrdersApi
         var userId = caller.IsAdmin() ? query.UserId : query.UserId ?? caller.UserId();
         if (!caller.IsAdmin() && userId != caller.UserId())
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "User not found.",
-                detail: $"There is no user with id {userId}.");
+            return Problems.NotFound("User", userId ?? 0);
         }
 
         var orders = db.Orders.Include(o => o.Lines).Where(o => o.Status != OrderStatus.Failed);
@@ -71,19 +70,21 @@ public static class OrdersApi
         PlaceOrderRequest request,
         [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1)] string? idempotencyKey,
         ClaimsPrincipal caller,
-        IdempotentPlacement placement,
+        OrderPlacement placement,
         CancellationToken cancellationToken)
     {
         var userId = caller.UserId() ?? throw new InvalidOperationException("The signed-in user policy admits only people.");
-        var result = await placement.PlaceAsync(userId, idempotencyKey, request, cancellationToken);
-        return result.Order is { } order
-            ? TypedResults.Created($"/orders/{order.Id}", order)
-            : TypedResults.Problem(result.Problem!);
+        return await placement.PlaceAsync(userId, idempotencyKey, request, cancellationToken) switch
+        {
+            PlacementResult.Placed placed => TypedResults.Created($"/orders/{placed.Order.Id}", placed.Order),
+            PlacementResult.Refused refused => Refusal(refused),
+            var other => throw new UnreachableException($"Unknown placement result {other}.")
+        };
     }
 
     /// <summary>Cancels a confirmed order and releases its stock; cancelling again changes nothing. A customer cancels their own orders, an admin any.</summary>
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelOrder(
-        int id, ClaimsPrincipal caller, OrdersDbContext db, ProductsClient products, UsersClient users, OrderMetrics metrics, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, OrdersDbContext db, OrderLifecycle lifecycle, UsersClient users, CancellationToken cancellationToken)
     {
         var order = await FindAsync(db, id, caller, cancellationToken);
         if (order is null)
@@ -101,14 +102,7 @@ public static class OrdersApi
 
         if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
         {
-            // Cancelling first, so that recovery finishes the cancel if this request is cut short after the release.
-            await OrderTransitions.MoveAsync(db, id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
-            await products.ReleaseAsync(order.Id, CancellationToken.None);
-            if (await OrderTransitions.MoveAsync(db, id, OrderStatus.Cancelling, OrderStatus.Cancelled, CancellationToken.None))
-            {
-                metrics.Cancelled();
-            }
-
+            await lifecycle.CancelAsync(order.Id, cancellationToken);
             order.Status = OrderStatus.Cancelled;
         }
 
@@ -122,8 +116,22 @@ public static class OrdersApi
         return order is not null && (order.UserId == caller.UserId() || caller.IsAdmin()) ? order : null;
     }
 
-    private static ProblemHttpResult OrderNotFound(int id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Order not found.",
-        detail: $"There is no order with id {id}.");
+    private static ProblemHttpResult OrderNotFound(int id) => Problems.NotFound("Order", id);
+
+    /// <summary>A refused placement as the client hears it.</summary>
+    private static ProblemHttpResult Refusal(PlacementResult.Refused refused)
+    {
+        var (status, title) = refused.Reason switch
+        {
+            RefusalReason.UnknownUser => (StatusCodes.Status404NotFound, "User not found."),
+            RefusalReason.UnknownProduct => (StatusCodes.Status404NotFound, "Product not found."),
+            RefusalReason.MixedCurrencies => (StatusCodes.Status422UnprocessableEntity, "The order cannot be priced."),
+            RefusalReason.OutOfStock => (StatusCodes.Status409Conflict, "Not enough stock."),
+            RefusalReason.KeyReused => (StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused."),
+            RefusalReason.KeyInUse => (StatusCodes.Status409Conflict, "Request in progress."),
+            _ => throw new UnreachableException($"Unknown refusal {refused.Reason}.")
+        };
+        return TypedResults.Problem(statusCode: status, title: title, detail: refused.Detail,
+            extensions: refused.ProductIds is { } productIds ? new Dictionary<string, object?> { ["productIds"] = productIds } : null);
+    }
 }

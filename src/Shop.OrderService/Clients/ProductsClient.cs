@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shop.Contracts;
 using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Clients;
@@ -8,14 +9,14 @@ namespace Shop.OrderService.Clients;
 /// <summary>The products service: product lookups, and the stock reservations of orders.</summary>
 public sealed class ProductsClient(HttpClient http)
 {
-    public const string ServiceName = "products";
+    private const string Service = ShopServices.Products;
 
     /// <summary>The products that exist among <paramref name="ids"/>, by id.</summary>
-    public async Task<IReadOnlyDictionary<int, ProductSnapshot>> GetManyAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, ProductResponse>> GetManyAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
     {
         var products = await Task.WhenAll(ids.Distinct().Select(id =>
-            http.GetFromServiceAsync<ProductSnapshot>($"/products/{id}", ServiceName, cancellationToken)));
-        return products.OfType<ProductSnapshot>().ToDictionary(p => p.Id);
+            http.GetFromServiceAsync<ProductResponse>($"/products/{id}", Service, cancellationToken)));
+        return products.OfType<ProductResponse>().ToDictionary(p => p.Id);
     }
 
     /// <summary>Holds the stock of every line of an order, or of none. Repeating it for the same order holds nothing more.</summary>
@@ -56,8 +57,8 @@ public sealed class ProductsClient(HttpClient http)
     }
 
     /// <summary>The state of an order's reservation, or null when the products service has none.</summary>
-    public Task<ReservationSnapshot?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
-        http.GetFromServiceAsync<ReservationSnapshot>($"/reservations/{orderId}", ServiceName, cancellationToken);
+    public Task<ReservationResponse?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
+        http.GetFromServiceAsync<ReservationResponse>($"/reservations/{orderId}", Service, cancellationToken);
 
     /// <summary>
     /// Sends a reservation call. Each is idempotent by order id, so it carries an Idempotency-Key and the
@@ -67,7 +68,7 @@ public sealed class ProductsClient(HttpClient http)
     {
         var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return http.SendToServiceAsync(request, ServiceName, cancellationToken);
+        return http.SendToServiceAsync(request, Service, cancellationToken);
     }
 }
 
@@ -82,6 +83,3 @@ public abstract record ReservationOutcome
     /// <summary>The order's stock was released (or never held) and cannot be held for it again.</summary>
     public sealed record Released : ReservationOutcome;
 }
-
-/// <summary>An order's reservation as the products service shows it; Status is Held, Confirmed or Released.</summary>
-public sealed record ReservationSnapshot(int OrderId, string Status);

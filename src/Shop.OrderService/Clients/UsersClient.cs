@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Contracts;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
 using Shop.ServiceDefaults;
@@ -9,27 +10,25 @@ using StackExchange.Redis;
 namespace Shop.OrderService.Clients;
 
 /// <summary>
-/// Looks users up in the shared cache first (the entry <c>users:{id}</c> that the users service keeps),
+/// Looks users up in the shared cache first (the entry <see cref="UserCacheEntry.Key"/> that the users service keeps),
 /// then from the users service, which caches what it answers. Only the users service writes the cache,
 /// so that an update it has answered can never be overwritten here by an older copy.
 /// </summary>
 /// <remarks>When the cache is away or slow, lookups go to the users service (<see cref="OptionalCache"/>).</remarks>
 public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<JsonOptions> json, OrderMetrics metrics, ILogger<UsersClient> logger)
 {
-    public const string ServiceName = "users";
-
     /// <summary>The user, or null when there is none; a <see cref="DependencyUnavailableException"/> when the users service cannot answer.</summary>
-    public async Task<UserSnapshot?> GetAsync(int id, CancellationToken cancellationToken)
+    public async Task<UserResponse?> GetAsync(int id, CancellationToken cancellationToken)
     {
-        var cached = await cache.TryAsync(database => database.StringGetAsync($"users:{id}"), RedisValue.Null);
+        var cached = await cache.TryAsync(database => database.StringGetAsync(UserCacheEntry.Key(id)), RedisValue.Null);
         metrics.UserCacheLookup(hit: cached.HasValue);
         if (cached.HasValue)
         {
             // Straight from the UTF-8 bytes the cache answered, without decoding them to a string first.
-            return JsonSerializer.Deserialize<UserSnapshot>(((ReadOnlyMemory<byte>)cached).Span, json.Value.SerializerOptions);
+            return JsonSerializer.Deserialize<UserResponse>(((ReadOnlyMemory<byte>)cached).Span, json.Value.SerializerOptions);
         }
 
-        return await http.GetFromServiceAsync<UserSnapshot>($"/users/{id}", ServiceName, cancellationToken);
+        return await http.GetFromServiceAsync<UserResponse>($"/users/{id}", ShopServices.Users, cancellationToken);
     }
 
     /// <summary>The user of an order to show with it: found, deleted, or unavailable while the users service is away.</summary>

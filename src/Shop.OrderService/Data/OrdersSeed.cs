@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Data;
@@ -18,15 +19,15 @@ internal static class OrdersSeed
 
         var now = DateTime.UtcNow;
         db.Orders.AddRange(
-            SeedOrder(userId: 1, new ProductSnapshot(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
-            SeedOrder(userId: 2, new ProductSnapshot(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
+            SeedOrder(userId: 1, new ProductResponse(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
+            SeedOrder(userId: 2, new ProductResponse(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static Order SeedOrder(int userId, ProductSnapshot product, DateTime createdAt)
+    private static Order SeedOrder(int userId, ProductResponse product, DateTime createdAt)
     {
-        var priced = OrderPricing.Price([new OrderLineRequest { ProductId = product.Id, Quantity = 1 }],
-            new Dictionary<int, ProductSnapshot> { [product.Id] = product });
+        var priced = (PricingResult.Priced)OrderPricing.Price([new OrderLineRequest { ProductId = product.Id, Quantity = 1 }],
+            new Dictionary<int, ProductResponse> { [product.Id] = product });
         return new Order
         {
             UserId = userId,

@@ -1,6 +1,6 @@
 namespace Shop.OrderService.Model;
 
-/// <summary>A POST /orders made with an Idempotency-Key: the request's fingerprint and, once answered, the answer.</summary>
+/// <summary>A POST /orders made with an Idempotency-Key: the request's fingerprint and, once placed or refused, the result.</summary>
 public sealed class IdempotencyRecord
 {
     /// <summary>The longest Idempotency-Key a client may send; stored keys are prefixed with the customer's id.</summary>
@@ -14,8 +14,6 @@ public sealed class IdempotencyRecord
     public required string RequestHash { get; set; }
     public DateTime CreatedAt { get; set; }
 
-    /// <summary>Null while the first request with this key is still being answered.</summary>
-    public int? StatusCode { get; set; }
-
-    public string? ResponseBody { get; set; }
+    /// <summary>The placement's result as JSON; null while the first request with this key is still being answered.</summary>
+    public string? Result { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Model;
@@ -38,7 +39,7 @@ public sealed record OrderQuery
 /// </summary>
 public sealed record OrderResponse(
     int Id, OrderStatus Status, DateTime CreatedAt, decimal Total, string Currency,
-    UserSnapshot? User, UserStatus UserStatus, IReadOnlyList<OrderLineResponse> Lines)
+    UserResponse? User, UserStatus UserStatus, IReadOnlyList<OrderLineResponse> Lines)
 {
     public static OrderResponse From(Order order, UserLookup user) => new(
         order.Id, order.Status, order.CreatedAt, order.Total, order.Currency, user.User, user.Status,
@@ -52,7 +53,7 @@ public enum UserStatus
     Unavailable
 }
 
-public sealed record UserLookup(UserSnapshot? User, UserStatus Status);
+public sealed record UserLookup(UserResponse? User, UserStatus Status);
 
 /// <summary>An order in a list: the customer by id only.</summary>
 public sealed record OrderSummary(
@@ -67,12 +68,6 @@ public sealed record OrderLineResponse(int ProductId, string Sku, string Name, d
     public static OrderLineResponse From(OrderLine line) =>
         new(line.ProductId, line.Sku, line.ProductName, line.UnitPrice, line.Quantity, line.LineTotal);
 }
-
-/// <summary>The user as the users service shows it.</summary>
-public sealed record UserSnapshot(int Id, string Name, string Email, int Age, DateTimeOffset CreatedAt);
-
-/// <summary>The product as the products service shows it.</summary>
-public sealed record ProductSnapshot(int Id, string Sku, string Name, decimal Price, string Currency, int Stock);
 
 public static class OrderRules
 {

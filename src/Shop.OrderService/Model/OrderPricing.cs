@@ -1,10 +1,12 @@
+using Shop.Contracts;
+
 namespace Shop.OrderService.Model;
 
 /// <summary>Prices the lines of an order from the products as they are now, and totals them.</summary>
 public static class OrderPricing
 {
     /// <returns>The priced lines, or an error a customer can act on.</returns>
-    public static PricingResult Price(IReadOnlyList<OrderLineRequest> lines, IReadOnlyDictionary<int, ProductSnapshot> products)
+    public static PricingResult Price(IReadOnlyList<OrderLineRequest> lines, IReadOnlyDictionary<int, ProductResponse> products)
     {
         var missing = lines.Select(l => l.ProductId).Where(id => !products.ContainsKey(id)).ToList();
         if (missing.Count > 0)
@@ -15,7 +17,7 @@ public static class OrderPricing
         var currencies = lines.Select(l => products[l.ProductId].Currency).Distinct().ToList();
         if (currencies.Count > 1)
         {
-            return PricingResult.Failure($"An order is paid in one currency; these products are priced in {string.Join(", ", currencies)}.");
+            return new PricingResult.MixedCurrencies($"An order is paid in one currency; these products are priced in {string.Join(", ", currencies)}.");
         }
 
         var priced = lines.Select(line =>
@@ -32,13 +34,14 @@ public static class OrderPricing
             };
         }).ToList();
 
-        return PricingResult.Success(priced, priced.Sum(l => l.LineTotal), currencies[0]);
+        return new PricingResult.Priced(priced, priced.Sum(l => l.LineTotal), currencies[0]);
     }
 }
 
-public sealed record PricingResult(IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, string? Error)
+/// <summary>The order priced, or why it cannot be.</summary>
+public abstract record PricingResult
 {
-    public static PricingResult Success(IReadOnlyList<OrderLine> lines, decimal total, string currency) => new(lines, total, currency, null);
+    public sealed record Priced(IReadOnlyList<OrderLine> Lines, decimal Total, string Currency) : PricingResult;
 
-    public static PricingResult Failure(string error) => new([], 0m, "", error);
+    public sealed record MixedCurrencies(string Detail) : PricingResult;
 }

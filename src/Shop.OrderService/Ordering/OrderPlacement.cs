@@ -1,156 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
-using Shop.ServiceDefaults;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Shop.OrderService.Ordering;
 
 /// <summary>
-/// Places an order across services: checks the user and prices the products, stores the order as
-/// Pending, holds its stock, confirms the hold, and only then marks the order Confirmed. When a step
-/// fails, the order is undone: its stock is released and the order removed.
+/// <c>POST /orders</c>: places an order through <see cref="OrderLifecycle"/>, and makes it safe to repeat with an
+/// Idempotency-Key. The first request with a key places the order; every repeat with the same key and body gets the
+/// first one's result, even while the first is still running.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A key keeps the placement's result (placed with the order, or refused with the reason), not an HTTP answer: the
+/// API edge turns a kept result into the same answer it gave the first time. An outage is not a result and is not
+/// kept, so the client can repeat the key once the service is back.
+/// </para>
+/// <para>
+/// A first request that never answered (its service stopped midway) is taken over by a repeat once it is older than
+/// <c>Ordering:PendingTimeout</c>: the order it stored, which recovery confirms or undoes, gives the answer; when it
+/// stored none, or its order was undone, the repeat places the order itself.
+/// </para>
+/// </remarks>
 public sealed class OrderPlacement(
-    OrdersDbContext db, UsersClient users, ProductsClient products, OrderMetrics metrics, TimeProvider clock, ILogger<OrderPlacement> logger)
+    OrdersDbContext db, OrderLifecycle lifecycle, UsersClient users, TimeProvider clock, IOptions<OrderingOptions> options, IOptions<JsonOptions> json)
 {
-    /// <summary>
-    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
-    /// <paramref name="idempotencyKey"/> when the request carried one.
-    /// </summary>
-    public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly JsonSerializerOptions _serializerOptions = json.Value.SerializerOptions;
+
+    /// <param name="userId">The signed-in customer; keys are theirs alone, so one customer's key never answers another's request.</param>
+    public async Task<PlacementResult> PlaceAsync(int userId, string? idempotencyKey, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
-        try
+        if (idempotencyKey is null)
         {
-            var result = await PlaceOnceAsync(userId, request, idempotencyKey, cancellationToken);
-            if (result.Order is not null)
+            return await lifecycle.PlaceAsync(userId, request, idempotencyKey: null, cancellationToken);
+        }
+
+        var key = $"{userId}:{idempotencyKey}";
+        var requestHash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, _serializerOptions))));
+        var waitUntil = clock.GetUtcNow() + options.Value.IdempotencyWait;
+        while (true)
+        {
+            var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, cancellationToken);
+            if (record is null)
             {
-                metrics.Placed();
+                if (await TryClaimAsync(key, requestHash, cancellationToken))
+                {
+                    return await PlaceAndKeepAsync(key, userId, request, cancellationToken);
+                }
+
+                continue;
             }
 
-            return result;
-        }
-        catch (DependencyUnavailableException)
-        {
-            metrics.Refused(RefusalReasons.DependencyUnavailable);
-            throw;
+            if (record.RequestHash != requestHash)
+            {
+                return new PlacementResult.Refused(RefusalReason.KeyReused,
+                    "This Idempotency-Key was used with a different request body; use a new key for a new order.");
+            }
+
+            if (record.Result is { } kept)
+            {
+                return JsonSerializer.Deserialize<PlacementResult>(kept, _serializerOptions)!;
+            }
+
+            if (record.CreatedAt + options.Value.PendingTimeout < clock.GetUtcNow().UtcDateTime
+                && await TakeOverAsync(record, cancellationToken) is { } answer)
+            {
+                return answer;
+            }
+
+            if (clock.GetUtcNow() > waitUntil)
+            {
+                return new PlacementResult.Refused(RefusalReason.KeyInUse,
+                    "The first request with this Idempotency-Key is still being processed; repeat it later.");
+            }
+
+            await Task.Delay(PollInterval, clock, cancellationToken);
         }
     }
 
-    private async Task<PlacementResult> PlaceOnceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>Claims the key by inserting its record: its primary key lets one request in, however many race.</summary>
+    private async Task<bool> TryClaimAsync(string key, string requestHash, CancellationToken cancellationToken)
     {
-        if (request.UserId is { } other && other != userId)
+        var claim = new IdempotencyRecord { Key = key, RequestHash = requestHash, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        db.IdempotencyRecords.Add(claim);
+        if (await db.TrySaveChangesAsync(cancellationToken))
         {
-            // Placing for someone else is refused as if that user did not exist, so as not to reveal who does.
-            return UserNotFound(other);
+            return true;
         }
 
-        var userLookup = users.GetAsync(userId, cancellationToken);
-        var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
-        var user = await userLookup;
-        var found = await productLookup;
-
-        if (user is null)
-        {
-            return UserNotFound(userId);
-        }
-
-        var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            metrics.Refused(RefusalReasons.UnknownProduct);
-            return PlacementResult.Refused(StatusCodes.Status404NotFound, "Product not found.",
-                $"There is no product with id {string.Join(", ", missing)}.", missing);
-        }
-
-        var priced = OrderPricing.Price(request.Lines, found);
-        if (priced.Error is not null)
-        {
-            metrics.Refused(RefusalReasons.MixedCurrencies);
-            return PlacementResult.Refused(StatusCodes.Status422UnprocessableEntity, "The order cannot be priced.", priced.Error);
-        }
-
-        var order = new Order
-        {
-            UserId = userId,
-            Status = OrderStatus.Pending,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            Currency = priced.Currency,
-            Total = priced.Total,
-            IdempotencyKey = idempotencyKey,
-            Lines = [.. priced.Lines]
-        };
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
-
-        // From here on the order exists, so a client that goes away must not leave it half placed.
-        return await ReserveAndConfirmAsync(order, user, CancellationToken.None);
+        db.Entry(claim).State = EntityState.Detached;
+        return false;
     }
 
-    private async Task<PlacementResult> ReserveAndConfirmAsync(Order order, UserSnapshot user, CancellationToken cancellationToken)
+    private async Task<PlacementResult> PlaceAndKeepAsync(string key, int userId, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        PlacementResult result;
         try
         {
-            var reserved = await products.ReserveAsync(order.Id, order.Lines, cancellationToken);
-            if (reserved is ReservationOutcome.ShortOfStock shortOfStock)
-            {
-                await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
-                metrics.Refused(RefusalReasons.OutOfStock);
-                return PlacementResult.Refused(StatusCodes.Status409Conflict, "Not enough stock.",
-                    $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}.", shortOfStock.ProductIds);
-            }
-
-            // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
-            if (reserved is ReservationOutcome.Released || await products.ConfirmAsync(order.Id, cancellationToken) is ReservationOutcome.Released)
-            {
-                throw new DependencyUnavailableException(ProductsClient.ServiceName,
-                    new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
-            }
-
-            if (await OrderTransitions.MoveAsync(db, order.Id, OrderStatus.Pending, OrderStatus.Confirmed, cancellationToken))
-            {
-                order.Status = OrderStatus.Confirmed;
-                return PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));
-            }
+            result = await lifecycle.PlaceAsync(userId, request, key, cancellationToken);
         }
-        catch (Exception exception)
+        catch
         {
-            logger.LogWarning(exception, "Placing order {OrderId} failed; undoing it", order.Id);
-            await UndoAsync(order.Id, cancellationToken);
+            // An outage is no result to keep: the client may repeat the key once the service is back.
+            await db.IdempotencyRecords.Where(r => r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
             throw;
         }
 
-        // Placement stalled past Ordering:PendingTimeout and recovery took the order over; it finishes or undoes it.
-        throw new DependencyUnavailableException(ProductsClient.ServiceName,
-            new TimeoutException($"Placing order {order.Id} took too long; recovery finishes it."));
-    }
-
-    private PlacementResult UserNotFound(int userId)
-    {
-        metrics.Refused(RefusalReasons.UnknownUser);
-        return PlacementResult.Refused(StatusCodes.Status404NotFound, "User not found.", $"There is no user with id {userId}.");
+        return await KeepAsync(key, result);
     }
 
     /// <summary>
-    /// Marks the order Failed, then releases its stock and removes it. What cannot be done now (the products
-    /// service is away, the database is busy) recovery finishes later; the original error always stands.
+    /// What a repeat does with a first request that never answered: answers with the order it stored once that is
+    /// confirmed, frees the key when it stored none (the next pass claims it), or, while recovery decides, waits.
     /// </summary>
-    private async Task UndoAsync(int orderId, CancellationToken cancellationToken)
+    private async Task<PlacementResult?> TakeOverAsync(IdempotencyRecord record, CancellationToken cancellationToken)
     {
-        try
+        var order = await db.Orders.Include(o => o.Lines).AsNoTracking()
+            .FirstOrDefaultAsync(o => o.IdempotencyKey == record.Key && o.CreatedAt >= record.CreatedAt, cancellationToken);
+        if (order is null)
         {
-            if (!await OrderTransitions.MoveAsync(db, orderId, OrderStatus.Pending, OrderStatus.Failed, cancellationToken))
-            {
-                return;
-            }
+            // Nothing stored, or undone with its stock released: free the key, unless another repeat already has.
+            await db.IdempotencyRecords
+                .Where(r => r.Key == record.Key && r.Result == null && r.CreatedAt == record.CreatedAt)
+                .ExecuteDeleteAsync(cancellationToken);
+            return null;
+        }
 
-            await products.ReleaseAsync(orderId, cancellationToken);
-            await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            logger.LogWarning(exception, "Order {OrderId} could not be undone yet; recovery will", orderId);
-        }
+        return order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling or OrderStatus.Cancelled
+            ? await KeepAsync(record.Key, new PlacementResult.Placed(OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken))))
+            : null;
+    }
+
+    private async Task<PlacementResult> KeepAsync(string key, PlacementResult result)
+    {
+        var kept = JsonSerializer.Serialize(result, _serializerOptions);
+        await db.IdempotencyRecords.Where(r => r.Key == key).ExecuteUpdateAsync(set => set.SetProperty(r => r.Result, kept), CancellationToken.None);
+        return result;
     }
 }

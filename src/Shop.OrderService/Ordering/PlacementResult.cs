@@ -1,23 +1,39 @@
-using Microsoft.AspNetCore.Mvc;
+using System.Text.Json.Serialization;
 using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Ordering;
 
-/// <summary>The answer to a POST /orders: the order placed, or a problem. Kept as is for repeats of an Idempotency-Key.</summary>
-public sealed record PlacementResult(OrderResponse? Order, ProblemDetails? Problem)
+/// <summary>
+/// What placing an order came to: placed, or refused for a reason the customer can act on. A dependency that cannot
+/// answer is not a result but a <see cref="ServiceDefaults.DependencyUnavailableException"/>. The API edge alone turns
+/// a result into an HTTP answer.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "outcome")]
+[JsonDerivedType(typeof(Placed), "placed")]
+[JsonDerivedType(typeof(Refused), "refused")]
+public abstract record PlacementResult
 {
-    public int StatusCode => Order is not null ? StatusCodes.Status201Created : Problem?.Status ?? StatusCodes.Status500InternalServerError;
+    public sealed record Placed(OrderResponse Order) : PlacementResult;
 
-    public static PlacementResult Placed(OrderResponse order) => new(order, null);
+    /// <param name="ProductIds">The products the refusal is about, when it is about some.</param>
+    public sealed record Refused(RefusalReason Reason, string Detail, IReadOnlyList<int>? ProductIds = null) : PlacementResult;
+}
 
-    public static PlacementResult Refused(int status, string title, string detail, IReadOnlyList<int>? productIds = null)
-    {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        if (productIds is not null)
-        {
-            problem.Extensions["productIds"] = productIds;
-        }
+public enum RefusalReason
+{
+    /// <summary>There is no such user, or it is someone the caller may not place orders for.</summary>
+    UnknownUser,
 
-        return new(null, problem);
-    }
+    UnknownProduct,
+
+    /// <summary>The products are priced in more than one currency.</summary>
+    MixedCurrencies,
+
+    OutOfStock,
+
+    /// <summary>The Idempotency-Key was used with another request body.</summary>
+    KeyReused,
+
+    /// <summary>The first request with the Idempotency-Key is still being answered.</summary>
+    KeyInUse
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Apis;
@@ -26,12 +27,12 @@ public static class ProductsApi
 
     public static async Task<Ok<Page<ProductResponse>>> ListProducts(
         [AsParameters] PageRequest page, ProductsDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Products.OrderBy(p => p.Id).ToPageAsync(page, ProductResponse.From, cancellationToken));
+        TypedResults.Ok(await db.Products.OrderBy(p => p.Id).ToPageAsync(page, ProductMapping.ToResponse, cancellationToken));
 
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetProduct(
         int id, HttpResponse response, ProductsDbContext db, CancellationToken cancellationToken) =>
         await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } product
-            ? WithETag(response, ProductResponse.From(product))
+            ? WithETag(response, product.ToResponse())
             : ProductNotFound(id);
 
     public static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(
@@ -51,7 +52,7 @@ public static class ProductsApi
             return SkuTaken(request.Sku);
         }
 
-        return TypedResults.Created($"/products/{product.Id}", ProductResponse.From(product));
+        return TypedResults.Created($"/products/{product.Id}", product.ToResponse());
     }
 
     /// <summary>Replaces a product. With <c>If-Match</c> (its ETag from a GET), only if nothing changed since, stock included.</summary>
@@ -65,7 +66,7 @@ public static class ProductsApi
             return ProductNotFound(id);
         }
 
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != ProductResponse.From(product).ETag)
+        if (ifMatch is not null && ifMatch != "*" && ifMatch != product.ToResponse().ETag())
         {
             return ProductChanged(id, StatusCodes.Status412PreconditionFailed);
         }
@@ -85,7 +86,7 @@ public static class ProductsApi
             return ProductChanged(id, ifMatch is null ? StatusCodes.Status409Conflict : StatusCodes.Status412PreconditionFailed);
         }
 
-        return WithETag(response, ProductResponse.From(product));
+        return WithETag(response, product.ToResponse());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteProduct(
@@ -96,7 +97,7 @@ public static class ProductsApi
 
     private static Ok<ProductResponse> WithETag(HttpResponse response, ProductResponse product)
     {
-        response.Headers.ETag = product.ETag;
+        response.Headers.ETag = product.ETag();
         return TypedResults.Ok(product);
     }
 
@@ -105,10 +106,7 @@ public static class ProductsApi
         title: "The product has changed.",
         detail: $"Product {id} changed since it was read (orders take its stock); read it again and repeat the update with its new ETag.");
 
-    private static ProblemHttpResult ProductNotFound(int id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Product not found.",
-        detail: $"There is no product with id {id}.");
+    private static ProblemHttpResult ProductNotFound(int id) => Problems.NotFound("Product", id);
 
     private static ProblemHttpResult SkuTaken(string sku) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.ProductService.Model;
 using Shop.ProductService.Reservations;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Apis;
@@ -30,9 +31,9 @@ public static class ReservationsApi
         ReserveRequest request, ReservationStore store, CancellationToken cancellationToken) =>
         await store.ReserveAsync(request, cancellationToken) switch
         {
-            ReserveOutcome.Held held => TypedResults.Created($"/reservations/{request.OrderId}", ReservationResponse.From(held.Reservation)),
+            ReserveOutcome.Held held => TypedResults.Created($"/reservations/{request.OrderId}", held.Reservation.ToResponse()),
             ReserveOutcome.Repeated { Reservation.Status: ReservationStatus.Released } => Released(request.OrderId),
-            ReserveOutcome.Repeated repeated => TypedResults.Ok(ReservationResponse.From(repeated.Reservation)),
+            ReserveOutcome.Repeated repeated => TypedResults.Ok(repeated.Reservation.ToResponse()),
             ReserveOutcome.ShortOfStock shortOfStock => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Not enough stock.",
@@ -44,7 +45,7 @@ public static class ReservationsApi
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         int orderId, ReservationStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(orderId, cancellationToken) is { } reservation
-            ? TypedResults.Ok(ReservationResponse.From(reservation))
+            ? TypedResults.Ok(reservation.ToResponse())
             : NotFound(orderId);
 
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ConfirmReservation(
@@ -53,7 +54,7 @@ public static class ReservationsApi
         {
             null => NotFound(orderId),
             { Status: ReservationStatus.Released } => Released(orderId),
-            var reservation => TypedResults.Ok(ReservationResponse.From(reservation))
+            var reservation => TypedResults.Ok(reservation.ToResponse())
         };
 
     public static async Task<NoContent> ReleaseReservation(int orderId, ReservationStore store, CancellationToken cancellationToken)
@@ -62,10 +63,8 @@ public static class ReservationsApi
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound(int orderId) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Reservation not found.",
-        detail: $"There is no reservation for order {orderId}.");
+    private static ProblemHttpResult NotFound(int orderId) =>
+        Problems.NotFound("Reservation", orderId, $"There is no reservation for order {orderId}.");
 
     private static ProblemHttpResult Released(int orderId) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,

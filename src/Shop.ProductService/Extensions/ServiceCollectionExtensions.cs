@@ -1,5 +1,6 @@
 using Shop.ProductService.Data;
 using Shop.ProductService.Reservations;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Extensions;
@@ -10,14 +11,14 @@ internal static class ServiceCollectionExtensions
     public static IHostApplicationBuilder AddProductServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
-        builder.AddSqliteDbContext<ProductsDbContext>("productsdb");
+        builder.AddSqliteDbContext<ProductsDbContext>(ShopResources.ProductsDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Reservations"));
         builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();
 
-        builder.AddDefaultAuthentication("products");
+        builder.AddDefaultAuthentication(ShopServices.Products);
         builder.Services.AddAuthorizationBuilder()
             .AddScopePolicy(ShopScopes.CatalogRead, orSignedInUser: true)
             .AddScopePolicy(ShopScopes.Reservations);

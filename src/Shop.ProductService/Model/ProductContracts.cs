@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Serialization;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Model;
@@ -28,18 +28,18 @@ public sealed record ProductRequest
     public required int Stock { get; init; }
 }
 
-public sealed record ProductResponse(int Id, string Sku, string Name, decimal Price, string Currency, int Stock)
+public static class ProductMapping
 {
-    public static ProductResponse From(Product product) =>
+    /// <summary>The product as the API shows it.</summary>
+    public static ProductResponse ToResponse(this Product product) =>
         new(product.Id, product.Sku, product.Name, product.Price, product.Currency, product.Stock);
 
     /// <summary>
     /// The entity tag of the product as shown, for <c>If-Match</c>: it changes with every field, stock included,
     /// so that an update made from a stale read (stock taken by an order since) is refused rather than undoing it.
     /// </summary>
-    [JsonIgnore]
-    public string ETag => $"\"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-        string.Join('\n', Id, Sku, Name, Price.ToString("G29", CultureInfo.InvariantCulture), Currency, Stock))))[..16]}\"";
+    public static string ETag(this ProductResponse product) => $"\"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', product.Id, product.Sku, product.Name, product.Price.ToString("G29", CultureInfo.InvariantCulture), product.Currency, product.Stock))))[..16]}\"";
 }
 
 public static class ProductRules

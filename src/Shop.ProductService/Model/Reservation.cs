@@ -1,3 +1,5 @@
+using Shop.Contracts;
+
 namespace Shop.ProductService.Model;
 
 /// <summary>Stock held for one order. Keyed by the order's id, so that a repeated reserve holds nothing more.</summary>
@@ -16,16 +18,4 @@ public sealed class ReservationLine
     public int OrderId { get; set; }
     public int ProductId { get; set; }
     public int Quantity { get; set; }
-}
-
-public enum ReservationStatus
-{
-    /// <summary>Stock is taken; released by the sweep unless confirmed in time.</summary>
-    Held,
-
-    /// <summary>The order is placed; the stock stays taken until the order is cancelled.</summary>
-    Confirmed,
-
-    /// <summary>The stock is back. Final: a released reservation is never held or confirmed again.</summary>
-    Released
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Model;
@@ -24,16 +25,15 @@ public sealed record ReserveLineRequest
     public required int Quantity { get; init; }
 }
 
-public sealed record ReservationResponse(int OrderId, ReservationStatus Status, DateTime CreatedAt, IReadOnlyList<ReserveLineResponse> Lines)
+public static class ReservationMapping
 {
-    public static ReservationResponse From(Reservation reservation) => new(
+    /// <summary>The reservation as the API shows it.</summary>
+    public static ReservationResponse ToResponse(this Reservation reservation) => new(
         reservation.OrderId,
         reservation.Status,
         reservation.CreatedAt,
-        reservation.Lines.Select(l => new ReserveLineResponse(l.ProductId, l.Quantity)).ToList());
+        reservation.Lines.Select(l => new ReservationLineResponse(l.ProductId, l.Quantity)).ToList());
 }
-
-public sealed record ReserveLineResponse(int ProductId, int Quantity);
 
 public static class ReservationRules
 {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
 

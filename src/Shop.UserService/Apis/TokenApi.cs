@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Shop.Contracts;
+using Shop.ServiceDefaults;
 using Shop.UserService.Data;
 using Shop.UserService.Identity;
 using Shop.UserService.Model;
@@ -25,11 +27,12 @@ public static class TokenApi
     /// <summary>The CORS policy that lets the API reference pages of the other services sign in here from their own origins.</summary>
     public const string ApiReferencePolicy = "api-reference";
 
-    private static readonly string[] UserAudiences = ["users", "products", "orders"];
+    /// <summary>People's tokens are good at every service.</summary>
+    private static readonly IReadOnlyList<string> UserAudiences = ShopServices.All;
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Shop.ServiceDefaults.ShopIdentity.TokenPath, Exchange)
+        app.MapPost(ShopIdentity.TokenPath, Exchange)
             .WithName(nameof(Exchange))
             .WithTags("Identity")
             .AllowAnonymous()
@@ -61,7 +64,7 @@ public static class TokenApi
         {
             metrics.SignInRateLimited("account");
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.Response.SetRetryAfter(retryAfter);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
                 title: "Too many sign-in attempts.",

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 using Shop.UserService.Caching;
 using Shop.UserService.Data;
@@ -27,7 +28,7 @@ public static class UsersApi
 
     public static async Task<Ok<Page<UserResponse>>> ListUsers(
         [AsParameters] PageRequest page, UsersDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Users.OrderBy(u => u.Id).ToPageAsync(page, UserResponse.From, cancellationToken));
+        TypedResults.Ok(await db.Users.OrderBy(u => u.Id).ToPageAsync(page, UserMapping.ToResponse, cancellationToken));
 
     /// <summary>A customer reads their own record, an admin or a service any record.</summary>
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(
@@ -52,7 +53,7 @@ public static class UsersApi
             return UserNotFound(id);
         }
 
-        var response = UserResponse.From(user);
+        var response = user.ToResponse();
         await cache.SetIfUnchangedAsync(response, version);
         return TypedResults.Ok(response);
     }
@@ -76,7 +77,7 @@ public static class UsersApi
             return EmailTaken(request.Email);
         }
 
-        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
+        return TypedResults.Created($"/users/{user.Id}", user.ToResponse());
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(
@@ -95,7 +96,7 @@ public static class UsersApi
         }
 
         await cache.InvalidateAsync(id);
-        return TypedResults.Ok(UserResponse.From(user));
+        return TypedResults.Ok(user.ToResponse());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
@@ -113,10 +114,7 @@ public static class UsersApi
     /// <summary>A person may see and change their own record; an admin any. Others are told it does not exist.</summary>
     private static bool MayAccess(ClaimsPrincipal caller, int id) => caller.IsAdmin() || caller.UserId() == id;
 
-    private static ProblemHttpResult UserNotFound(int id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "User not found.",
-        detail: $"There is no user with id {id}.");
+    private static ProblemHttpResult UserNotFound(int id) => Problems.NotFound("User", id);
 
     private static ProblemHttpResult EmailTaken(string email) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
-using Shop.UserService.Model;
 using StackExchange.Redis;
 
 namespace Shop.UserService.Caching;
@@ -104,7 +104,7 @@ public sealed class UserCache
         }
     }
 
-    private static RedisKey EntryKey(int id) => $"users:{id}";
+    private static RedisKey EntryKey(int id) => UserCacheEntry.Key(id);
 
-    private static RedisKey VersionKey(int id) => $"users:{id}:version";
+    private static RedisKey VersionKey(int id) => UserCacheEntry.VersionKey(id);
 }

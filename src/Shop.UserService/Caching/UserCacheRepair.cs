@@ -1,16 +1,11 @@
+using Shop.ServiceDefaults;
+
 namespace Shop.UserService.Caching;
 
 /// <summary>Every second, sends the invalidations the cache missed again, so that they reach it soon after it is back.</summary>
-public sealed class UserCacheRepair(UserCache cache) : BackgroundService
+public sealed class UserCacheRepair(UserCache cache, IServiceScopeFactory scopes, ILogger<UserCacheRepair> logger) : PeriodicWorker(scopes, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            await cache.RetryPendingInvalidationsAsync();
-        }
-    }
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) => cache.RetryPendingInvalidationsAsync();
 }

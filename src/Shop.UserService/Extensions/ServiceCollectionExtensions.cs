@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 using Shop.UserService.Apis;
 using Shop.UserService.Caching;
@@ -13,12 +14,12 @@ namespace Shop.UserService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The users database, the Redis client under the AppHost's name "cache", the user cache, and the identity provider.</summary>
+    /// <summary>The users database, the shared cache, the user cache, and the identity provider.</summary>
     public static IHostApplicationBuilder AddUserServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
-        builder.AddSqliteDbContext<UsersDbContext>("usersdb", options => options.UseOpenIddict());
-        builder.AddOptionalRedisClient("cache");
+        builder.AddSqliteDbContext<UsersDbContext>(ShopResources.UsersDatabase, options => options.UseOpenIddict());
+        builder.AddOptionalRedisClient(ShopResources.Cache);
         builder.Services.Configure<UserCacheOptions>(builder.Configuration.GetSection("UserCache"));
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddHostedService<UserCacheRepair>();
@@ -56,7 +57,7 @@ internal static class ServiceCollectionExtensions
                     .DisableTransportSecurityRequirement();
             });
 
-        builder.AddDefaultAuthentication("users", options =>
+        builder.AddDefaultAuthentication(ShopServices.Users, options =>
         {
             options.Authority = null;
             options.TokenValidationParameters.ValidIssuer = ShopIdentity.Issuer;
@@ -70,6 +71,7 @@ internal static class ServiceCollectionExtensions
             .SetIsOriginAllowed(origin => isDevelopment && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback)
             .WithMethods(HttpMethods.Post)
             .AllowAnyHeader()));
+        builder.Services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AccountRateLimiter>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
@@ -77,7 +79,7 @@ internal static class ServiceCollectionExtensions
 
     private static string DefaultSigningKeyPath(IConfiguration configuration)
     {
-        var database = new SqliteConnectionStringBuilder(configuration.GetConnectionString("usersdb")).DataSource;
+        var database = new SqliteConnectionStringBuilder(configuration.GetConnectionString(ShopResources.UsersDatabase)).DataSource;
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database))!, "users-signing-key.pem");
     }
 }

@@ -1,14 +1,15 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Shop.UserService.Identity;
 
 /// <summary>Limits sign-in attempts per account, whatever address they come from, against password guessing.</summary>
-public sealed class AccountRateLimiter(IConfiguration configuration) : IDisposable
+public sealed class AccountRateLimiter(IOptions<SignInLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(account =>
         RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = configuration.GetValue("RateLimits:SignInsPerAccountPerMinute", 10),
+            PermitLimit = options.Value.SignInsPerAccountPerMinute,
             Window = TimeSpan.FromMinutes(1)
         }));
 

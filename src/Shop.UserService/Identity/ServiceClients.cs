@@ -1,5 +1,5 @@
 using OpenIddict.Abstractions;
-using Shop.ServiceDefaults;
+using Shop.Contracts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Identity;
@@ -9,15 +9,11 @@ internal static class ServiceClients
 {
     private static readonly Dictionary<string, string[]> ScopesByClient = new(StringComparer.Ordinal)
     {
-        ["orders"] = [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]
+        [ShopServices.Orders] = [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]
     };
 
     /// <summary>The services (audiences) a scope gives access to.</summary>
-    public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => scope switch
-    {
-        ShopScopes.UsersRead => "users",
-        _ => "products"
-    }).Distinct();
+    public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => ShopScopes.Audiences[scope]).Distinct();
 
     /// <summary>Registers each configured client with its current secret, replacing an older registration.</summary>
     public static async Task RegisterAsync(IServiceProvider services, IdentityOptions options, CancellationToken cancellationToken)

@@ -1,12 +1,13 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Shop.UserService.Identity;
 
 /// <summary>Limits sign-ins per client address to <c>RateLimits:SignInsPerAddressPerMinute</c> (60), and counts those it refuses.</summary>
-public sealed class SignInAddressPolicy(IConfiguration configuration, UserMetrics metrics) : IRateLimiterPolicy<string>
+public sealed class SignInAddressPolicy(IOptions<SignInLimitOptions> options, UserMetrics metrics) : IRateLimiterPolicy<string>
 {
-    private readonly int _permitLimit = configuration.GetValue("RateLimits:SignInsPerAddressPerMinute", 60);
+    private readonly int _permitLimit = options.Value.SignInsPerAddressPerMinute;
 
     public Func<OnRejectedContext, CancellationToken, ValueTask> OnRejected => (context, cancellationToken) =>
     {

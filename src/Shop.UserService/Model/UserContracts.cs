@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Shop.UserService.Model;
@@ -23,10 +24,10 @@ public sealed record RegisterUserRequest : UserRequest
     public required string Password { get; init; }
 }
 
-/// <summary>A user as the API and the user cache show it.</summary>
-public sealed record UserResponse(int Id, string Name, string Email, int Age, DateTimeOffset CreatedAt)
+public static class UserMapping
 {
-    public static UserResponse From(User user) => new(user.Id, user.Name, user.Email, user.Age, user.CreatedAt);
+    /// <summary>The user as the API and the user cache show it.</summary>
+    public static UserResponse ToResponse(this User user) => new(user.Id, user.Name, user.Email, user.Age, user.CreatedAt);
 }
 
 public static class UserRules

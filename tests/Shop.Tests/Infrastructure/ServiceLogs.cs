@@ -15,7 +15,7 @@ internal sealed class ServiceLogs : IDisposable
     public ServiceLogs(DistributedApplication app)
     {
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+        foreach (var resource in new[] { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders })
         {
             _ = CollectAsync(app, logs, resource, _stop.Token);
         }

@@ -30,8 +30,13 @@ public static class ShopApi
     }
 
     /// <summary>Places an order as the customer <paramref name="customerId"/>, with <paramref name="idempotencyKey"/> when given.</summary>
+    public static Task<HttpResponseMessage> PlaceOrderAsync(
+        this ShopTopology shop, int customerId, string? idempotencyKey, params (int ProductId, int Quantity)[] lines) =>
+        shop.Customer(customerId).Orders.PlaceOrderAsync(idempotencyKey, lines);
+
+    /// <summary>Places an order with the orders service's <paramref name="client"/>, with <paramref name="idempotencyKey"/> when given.</summary>
     public static async Task<HttpResponseMessage> PlaceOrderAsync(
-        this ShopTopology shop, int customerId, string? idempotencyKey, params (int ProductId, int Quantity)[] lines)
+        this HttpClient client, string? idempotencyKey, params (int ProductId, int Quantity)[] lines)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = OrderBody(lines) };
         if (idempotencyKey is not null)
@@ -39,7 +44,7 @@ public static class ShopApi
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await shop.Customer(customerId).Orders.SendAsync(request, TestContext.Current.CancellationToken);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public static Task<HttpResponseMessage> PlaceOrderAsync(this ShopTopology shop, int customerId, params (int ProductId, int Quantity)[] lines) =>

@@ -5,9 +5,9 @@ namespace Shop.Tests.Infrastructure;
 /// <summary>Clients of the three services that carry one access token, or none.</summary>
 public sealed class ShopSession(Func<string, HttpClient> createClient, string? accessToken) : IDisposable
 {
-    public HttpClient Users { get; } = Authorized(createClient(ResourceNames.Users), accessToken);
-    public HttpClient Products { get; } = Authorized(createClient(ResourceNames.Products), accessToken);
-    public HttpClient Orders { get; } = Authorized(createClient(ResourceNames.Orders), accessToken);
+    public HttpClient Users { get; } = Authorized(createClient(ShopServices.Users), accessToken);
+    public HttpClient Products { get; } = Authorized(createClient(ShopServices.Products), accessToken);
+    public HttpClient Orders { get; } = Authorized(createClient(ShopServices.Orders), accessToken);
 
     public string? AccessToken { get; } = accessToken;
 

@@ -188,7 +188,7 @@ public sealed class ShopTopology : IAsyncDisposable
     /// <summary>The secrets of this topology: the admin's password, the orders service's client secret and the cache's password.</summary>
     public async Task<IReadOnlyList<string>> SecretsAsync()
     {
-        var cache = ConfigurationOptions.Parse(await _app.GetConnectionStringAsync(ResourceNames.Cache)
+        var cache = ConfigurationOptions.Parse(await _app.GetConnectionStringAsync(ShopResources.Cache)
             ?? throw new InvalidOperationException("The cache has no connection string."));
         return [.. _givenSecrets, cache.Password ?? throw new InvalidOperationException("The cache has no password.")];
     }
@@ -219,7 +219,7 @@ public sealed class ShopTopology : IAsyncDisposable
     public async Task<IDatabase> CacheAsync()
     {
         _cache ??= await ConnectionMultiplexer.ConnectAsync(
-            await _app.GetConnectionStringAsync(ResourceNames.Cache) ?? throw new InvalidOperationException("The cache has no connection string."));
+            await _app.GetConnectionStringAsync(ShopResources.Cache) ?? throw new InvalidOperationException("The cache has no connection string."));
         return _cache.GetDatabase();
     }
 
@@ -228,7 +228,7 @@ public sealed class ShopTopology : IAsyncDisposable
         var response = await Anonymous.Users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = "orders",
+            ["client_id"] = ShopServices.Orders,
             ["client_secret"] = secret,
             ["scope"] = "reservations catalog.read users.read"
         }), TestContext.Current.CancellationToken);

@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Shop.AppHost;
+using Shop.Contracts;
 
 namespace Shop.Tests.Infrastructure;
 
@@ -11,7 +11,7 @@ namespace Shop.Tests.Infrastructure;
 /// </summary>
 public static class TopologyLauncher
 {
-    public static IReadOnlyList<string> Resources { get; } = [ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders];
+    public static IReadOnlyList<string> Resources { get; } = [ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders];
 
     /// <param name="settings">AppHost settings such as <c>Reservations:HoldTimeout=00:00:02</c>.</param>
     /// <param name="configure">Changes to the AppHost's services before it is built, such as log filters.</param>

@@ -22,23 +22,23 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
 
     private static readonly (string Service, string Method, string Path, Needs Needs)[] Endpoints =
     [
-        ("users", "GET", "/users", Needs.Admin),
-        ("users", "GET", "/users/1", Needs.Person),
-        ("users", "PUT", "/users/1", Needs.Person),
-        ("users", "DELETE", "/users/1", Needs.Person),
-        ("products", "GET", "/products", Needs.Person),
-        ("products", "GET", "/products/1", Needs.Person),
-        ("products", "POST", "/products", Needs.Admin),
-        ("products", "PUT", "/products/1", Needs.Admin),
-        ("products", "DELETE", "/products/1", Needs.Admin),
-        ("products", "POST", "/reservations", Needs.Reservations),
-        ("products", "GET", "/reservations/1", Needs.Reservations),
-        ("products", "POST", "/reservations/1/confirm", Needs.Reservations),
-        ("products", "POST", "/reservations/1/release", Needs.Reservations),
-        ("orders", "GET", "/orders", Needs.Person),
-        ("orders", "GET", "/orders/1", Needs.Person),
-        ("orders", "POST", "/orders", Needs.Person),
-        ("orders", "POST", "/orders/1/cancel", Needs.Person)
+        (ShopServices.Users, "GET", "/users", Needs.Admin),
+        (ShopServices.Users, "GET", "/users/1", Needs.Person),
+        (ShopServices.Users, "PUT", "/users/1", Needs.Person),
+        (ShopServices.Users, "DELETE", "/users/1", Needs.Person),
+        (ShopServices.Products, "GET", "/products", Needs.Person),
+        (ShopServices.Products, "GET", "/products/1", Needs.Person),
+        (ShopServices.Products, "POST", "/products", Needs.Admin),
+        (ShopServices.Products, "PUT", "/products/1", Needs.Admin),
+        (ShopServices.Products, "DELETE", "/products/1", Needs.Admin),
+        (ShopServices.Products, "POST", "/reservations", Needs.Reservations),
+        (ShopServices.Products, "GET", "/reservations/1", Needs.Reservations),
+        (ShopServices.Products, "POST", "/reservations/1/confirm", Needs.Reservations),
+        (ShopServices.Products, "POST", "/reservations/1/release", Needs.Reservations),
+        (ShopServices.Orders, "GET", "/orders", Needs.Person),
+        (ShopServices.Orders, "GET", "/orders/1", Needs.Person),
+        (ShopServices.Orders, "POST", "/orders", Needs.Person),
+        (ShopServices.Orders, "POST", "/orders/1/cancel", Needs.Person)
     ];
 
     public static TheoryData<string, string, string, Needs> ProtectedEndpoints()
@@ -112,7 +112,7 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
             // A customer is not an admin and is not a service.
             Needs.Admin or Needs.Reservations => forge.Create(service, "1", role: "Customer"),
             // A service is not a person.
-            _ => forge.Create(service, "orders", scope: "reservations")
+            _ => forge.Create(service, ShopServices.Orders, scope: "reservations")
         };
 
         var response = await SendAsync(service, method, path, token);
@@ -218,7 +218,7 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         return caller switch
         {
             Needs.Admin => forge.Create(audience, "1", role: "Admin", expires: expires),
-            Needs.Reservations => forge.Create(audience, "orders", scope: "reservations", expires: expires),
+            Needs.Reservations => forge.Create(audience, ShopServices.Orders, scope: "reservations", expires: expires),
             _ => forge.Create(audience, "1", role: "Customer", expires: expires)
         };
     }
@@ -227,8 +227,8 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
     {
         using var client = service switch
         {
-            "users" => services.Users.As(Caller.Anonymous),
-            "products" => services.Products.As(Caller.Anonymous),
+            ShopServices.Users => services.Users.As(Caller.Anonymous),
+            ShopServices.Products => services.Products.As(Caller.Anonymous),
             _ => services.Orders.As(Caller.Anonymous)
         };
         using var request = new HttpRequestMessage(new HttpMethod(method), path);

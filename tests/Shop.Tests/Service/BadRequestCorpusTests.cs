@@ -293,8 +293,8 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         };
         return caseName.Split(':')[0] switch
         {
-            "users" => Users.As(who),
-            "orders" => Orders.As(who),
+            ShopServices.Users => Users.As(who),
+            ShopServices.Orders => Orders.As(who),
             _ => Products.As(who)
         };
     }

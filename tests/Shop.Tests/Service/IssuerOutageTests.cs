@@ -34,7 +34,7 @@ public sealed class IssuerOutageTests : IAsyncLifetime
         var response = await customer.GetAsync("/orders", TestContext.Current.CancellationToken);
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("users", problem.GetProperty("dependency").GetString());
+        Assert.Equal(ShopServices.Users, problem.GetProperty("dependency").GetString());
         Assert.NotNull(response.Headers.RetryAfter?.Delta);
         Assert.Equal(0, _orders.Peers.CallsTo("GET /users/{id}"));
 
@@ -51,7 +51,7 @@ public sealed class IssuerOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await customer.GetAsync("/orders", TestContext.Current.CancellationToken)).StatusCode);
 
         using var tampered = _orders.CreateClient();
-        tampered.DefaultRequestHeaders.Authorization = new("Bearer", TokenForge.Tamper(TokenForge.InProcess.Create("orders", "3", role: "Customer")));
+        tampered.DefaultRequestHeaders.Authorization = new("Bearer", TokenForge.Tamper(TokenForge.InProcess.Create(ShopServices.Orders, "3", role: "Customer")));
         var response = await tampered.GetAsync("/orders", TestContext.Current.CancellationToken);
 
         await response.ReadProblemAsync(HttpStatusCode.Unauthorized);

@@ -17,7 +17,7 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         {
             var key = Guid.NewGuid().ToString();
 
-            var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PlaceAsync(client, key, product, 2)));
+            var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PlaceOrderAsync(key, (product, 2))));
 
             var orders = await Task.WhenAll(responses.Select(r => r.ReadAsync<OrderDto>(HttpStatusCode.Created)));
             Assert.Single(orders.Select(o => o.Id).Distinct());
@@ -34,8 +34,8 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         {
             var key = Guid.NewGuid().ToString();
 
-            var first = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
-            var repeat = await PlaceAsync(client, key, product, 1);
+            var first = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var repeat = await client.PlaceOrderAsync(key, (product, 1));
 
             Assert.Equal(first.Id, (await repeat.ReadAsync<OrderDto>(HttpStatusCode.Created)).Id);
             Assert.Equal($"/orders/{first.Id}", repeat.Headers.Location?.OriginalString);
@@ -51,8 +51,8 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         {
             var key = Guid.NewGuid().ToString();
 
-            await (await PlaceAsync(client, key, product, 2)).ReadProblemAsync(HttpStatusCode.Conflict);
-            await (await PlaceAsync(client, key, product, 2)).ReadProblemAsync(HttpStatusCode.Conflict);
+            await (await client.PlaceOrderAsync(key, (product, 2))).ReadProblemAsync(HttpStatusCode.Conflict);
+            await (await client.PlaceOrderAsync(key, (product, 2))).ReadProblemAsync(HttpStatusCode.Conflict);
 
             Assert.Equal(1, Orders.Peers.StockOf(product));
         }
@@ -65,9 +65,9 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         using (client)
         {
             var key = Guid.NewGuid().ToString();
-            await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-            var response = await PlaceAsync(client, key, product, 5);
+            var response = await client.PlaceOrderAsync(key, (product, 5));
 
             await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
             Assert.Single((await client.GetAsync<PageDto<OrderSummaryDto>>("/orders")).Items);
@@ -84,8 +84,8 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         {
             var key = Guid.NewGuid().ToString();
 
-            var mine = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
-            var theirs = await (await PlaceAsync(otherClient, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var mine = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var theirs = await (await otherClient.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
             Assert.NotEqual(mine.Id, theirs.Id);
             Assert.Equal(8, Orders.Peers.StockOf(product));
@@ -99,13 +99,13 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         using (client)
         {
             var key = Guid.NewGuid().ToString();
-            var first = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var first = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
             // As if the service had stopped after placing the order but before keeping its answer, long ago.
             Assert.Equal(1L, await ServiceDatabase.ExecuteAsync(Orders.DatabaseFile,
-                "UPDATE IdempotencyRecords SET StatusCode = NULL, ResponseBody = NULL, CreatedAt = '2000-01-01 00:00:00' WHERE Key = $key; SELECT changes()",
+                "UPDATE IdempotencyRecords SET Result = NULL, CreatedAt = '2000-01-01 00:00:00' WHERE Key = $key; SELECT changes()",
                 ("$key", $"{customer}:{key}")));
 
-            var repeat = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var repeat = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
             Assert.Equal((first.Id, "Confirmed"), (repeat.Id, repeat.Status));
             Assert.Single((await client.GetAsync<PageDto<OrderSummaryDto>>("/orders")).Items);
@@ -121,7 +121,7 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         {
             var earlierKey = Guid.NewGuid().ToString();
             var key = Guid.NewGuid().ToString();
-            var earlier = await (await PlaceAsync(client, earlierKey, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var earlier = await (await client.PlaceOrderAsync(earlierKey, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
             // As if a request with the same body had claimed the key long ago, and the service had stopped before storing its order.
             Assert.Equal(1L, await ServiceDatabase.ExecuteAsync(Orders.DatabaseFile, """
                 INSERT INTO IdempotencyRecords (Key, RequestHash, CreatedAt)
@@ -129,8 +129,8 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
                 SELECT changes();
                 """, ("$key", $"{customer}:{key}"), ("$earlierKey", $"{customer}:{earlierKey}")));
 
-            var placed = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
-            var repeat = await (await PlaceAsync(client, key, product, 1)).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var placed = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+            var repeat = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
             Assert.NotEqual(earlier.Id, placed.Id);
             Assert.Equal(placed.Id, repeat.Id);
@@ -144,12 +144,5 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
     {
         var customer = Orders.Peers.NewUser();
         return (customer, Orders.Peers.NewProduct(stock: stock), Orders.As(Caller.Customer(customer)));
-    }
-
-    private static async Task<HttpResponseMessage> PlaceAsync(HttpClient client, string key, int product, int quantity)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = ShopApi.OrderBody((product, quantity)) };
-        request.Headers.Add("Idempotency-Key", key);
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

@@ -11,15 +11,15 @@ public sealed class ProblemResponseTests(InProcessServicesFixture services)
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("users", "/users/999999")]
-    [InlineData("products", "/products/999999")]
-    [InlineData("orders", "/orders/999999")]
+    [InlineData(ShopServices.Users, "/users/999999")]
+    [InlineData(ShopServices.Products, "/products/999999")]
+    [InlineData(ShopServices.Orders, "/orders/999999")]
     public async Task AnUnknownIdGets404ProblemNamingIt(string service, string path)
     {
         using var admin = service switch
         {
-            "users" => services.Users.As(Caller.Admin()),
-            "products" => services.Products.As(Caller.Admin()),
+            ShopServices.Users => services.Users.As(Caller.Admin()),
+            ShopServices.Products => services.Products.As(Caller.Admin()),
             _ => services.Orders.As(Caller.Admin())
         };
 

@@ -12,21 +12,21 @@ namespace Shop.Tests.Topology;
 public sealed class BodyLimitTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
     [Theory]
-    [InlineData("users", "/users", 4096)]
-    [InlineData("products", "/products", 4096)]
-    [InlineData("orders", "/orders", 16384)]
+    [InlineData(ShopServices.Users, "/users", 4096)]
+    [InlineData(ShopServices.Products, "/products", 4096)]
+    [InlineData(ShopServices.Orders, "/orders", 16384)]
     public async Task ABodyOverTheEndpointsLimitGets413ProblemSayingTheLimitAndWritesNothing(string service, string path, int limit)
     {
         var customer = await Shop.CreateCustomerAsync();
         var name = ShopApi.Unique("OVERSIZED");
         var body = service switch
         {
-            "users" => $$"""{"name":"{{name}}{{new string('n', limit)}}","email":"{{name}}@example.com","age":30,"password":"long enough"}""",
-            "products" => $$"""{"sku":"{{name}}","name":"{{new string('c', limit)}}","price":2.5,"currency":"EUR","stock":5}""",
+            ShopServices.Users => $$"""{"name":"{{name}}{{new string('n', limit)}}","email":"{{name}}@example.com","age":30,"password":"long enough"}""",
+            ShopServices.Products => $$"""{"sku":"{{name}}","name":"{{new string('c', limit)}}","price":2.5,"currency":"EUR","stock":5}""",
             _ => $$"""{"lines":[{"productId":1,"quantity":1}],"note":"{{new string('x', limit)}}"}"""
         };
-        var session = service == "products" ? Shop.Admin : service == "orders" ? Shop.Customer(customer.Id) : Shop.Anonymous;
-        var client = service switch { "users" => session.Users, "products" => session.Products, _ => session.Orders };
+        var session = service == ShopServices.Products ? Shop.Admin : service == ShopServices.Orders ? Shop.Customer(customer.Id) : Shop.Anonymous;
+        var client = service switch { ShopServices.Users => session.Users, ShopServices.Products => session.Products, _ => session.Orders };
 
         var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 

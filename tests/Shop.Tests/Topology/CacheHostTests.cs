@@ -59,7 +59,7 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
     {
         var secrets = await shop.SecretsAsync();
         var commandLines = new List<string>();
-        foreach (var resource in new[] { ResourceNames.Cache, ResourceNames.Users, ResourceNames.Products, ResourceNames.Orders })
+        foreach (var resource in new[] { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders })
         {
             var lines = await shop.CommandLinesOfAsync(resource);
             Assert.NotEmpty(lines);
@@ -84,11 +84,11 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
         var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
         var before = await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
-        var cachedAfterLookup = await cache.KeyExistsAsync($"users:{user.Id}");
+        var cachedAfterLookup = await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id));
 
         var update = await shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Judy Moss", email = user.Email, age = user.Age }, cancellation);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
-        var cachedAfterUpdate = await cache.KeyExistsAsync($"users:{user.Id}");
+        var cachedAfterUpdate = await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id));
         var after = await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
         return new ScenarioOutcome(cachedAfterLookup, before.User?.Name, cachedAfterUpdate, after.User?.Name, after.Total);

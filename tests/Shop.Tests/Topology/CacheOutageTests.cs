@@ -15,7 +15,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var user = await Shop.CreateCustomerAsync("Quinn");
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
 
-        await Shop.StopResourceAsync(ResourceNames.Cache);
+        await Shop.StopResourceAsync(ShopResources.Cache);
         try
         {
             Assert.Equal("Quinn", (await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
@@ -24,12 +24,12 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
             Assert.Equal("Quinn Ray", (await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
 
-            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Users));
-            Assert.Equal("Degraded", await Shop.HealthOfAsync(ResourceNames.Orders));
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ShopServices.Users));
+            Assert.Equal("Degraded", await Shop.HealthOfAsync(ShopServices.Orders));
         }
         finally
         {
-            await Shop.StartResourceAsync(ResourceNames.Cache);
+            await Shop.StartResourceAsync(ShopResources.Cache);
         }
 
         // The services reconnect by themselves: lookups fill the cache again.
@@ -37,9 +37,9 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         await Eventually.HoldsAsync(async () =>
         {
             await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}");
-            return await cache.KeyExistsAsync($"users:{user.Id}");
+            return await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id));
         }, "The users service did not use the cache again.");
-        await Eventually.HoldsAsync(async () => await Shop.HealthOfAsync(ResourceNames.Users) == "Healthy", "The users service's health did not recover.");
+        await Eventually.HoldsAsync(async () => await Shop.HealthOfAsync(ShopServices.Users) == "Healthy", "The users service's health did not recover.");
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         await customer.Users.GetAsync<UserDto>($"/users/{user.Id}");
         var cache = await Shop.CacheAsync();
-        Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"));
+        Assert.True(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
 
-        await Shop.FreezeResourceAsync(ResourceNames.Cache);
+        await Shop.FreezeResourceAsync(ShopResources.Cache);
         var slowest = TimeSpan.Zero;
         try
         {
@@ -70,7 +70,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         }
         finally
         {
-            await Shop.ThawResourceAsync(ResourceNames.Cache);
+            await Shop.ThawResourceAsync(ShopResources.Cache);
         }
 
         // An order and its user go through two services: each waits for the cache once, not at every cache call
@@ -79,7 +79,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         Assert.True(slowest < bound, $"Reading an order and its user took up to {slowest} with the cache hanging; expected under {bound}.");
 
         // The update's invalidation could not reach the cache; once it answers again, the old copy goes.
-        await Eventually.HoldsAsync(async () => await cache.StringGetAsync($"users:{user.Id}") is var entry
+        await Eventually.HoldsAsync(async () => await cache.StringGetAsync(UserCacheEntry.Key(user.Id)) is var entry
             && (entry.IsNull || entry.ToString().Contains("Rosa Lind", StringComparison.Ordinal)),
             "The cache kept the user's old copy after the update.");
         Assert.Equal("Rosa Lind", (await customer.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);

@@ -11,7 +11,7 @@ namespace Shop.Tests.Topology;
 /// </summary>
 public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     [Fact]
     public async Task TheReadmeSignInSnippetRunsAsWritten()
@@ -22,9 +22,9 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
 
         var (exitCode, output) = await RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet, new()
         {
-            ["SHOP_USERS"] = Url(ResourceNames.Users),
-            ["SHOP_PRODUCTS"] = Url(ResourceNames.Products),
-            ["SHOP_ORDERS"] = Url(ResourceNames.Orders)
+            ["SHOP_USERS"] = Url(ShopServices.Users),
+            ["SHOP_PRODUCTS"] = Url(ShopServices.Products),
+            ["SHOP_ORDERS"] = Url(ShopServices.Orders)
         });
 
         Assert.True(exitCode == 0, $"The snippet failed ({exitCode}):\n{output}");
@@ -49,9 +49,9 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
 
         var (exitCode, output) = await RunAsync(httpyac, [
             "send", Path.Combine(Root, file), "--all", "--json",
-            "--var", $"users={Url(ResourceNames.Users)}",
-            "--var", $"products={Url(ResourceNames.Products)}",
-            "--var", $"orders={Url(ResourceNames.Orders)}",
+            "--var", $"users={Url(ShopServices.Users)}",
+            "--var", $"products={Url(ShopServices.Products)}",
+            "--var", $"orders={Url(ShopServices.Orders)}",
             "--var", $"adminPassword={Shop.AdminPassword}"
         ], input: null, environment: []);
 
@@ -133,16 +133,5 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
         process.StandardInput.Close();
         await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(3));
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository's root (Shop.sln) was not found.");
     }
 }

@@ -17,7 +17,7 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var orderId = await ServiceDatabase.InsertStrandedOrderAsync(Shop.DatabaseFile(ResourceNames.OrdersDatabase), user.Id, product.Id, product.Price, 3);
+        var orderId = await ServiceDatabase.InsertStrandedOrderAsync(Shop.DatabaseFile(ShopResources.OrdersDatabase), user.Id, product.Id, product.Price, 3);
         var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
@@ -38,7 +38,7 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var orderId = await ServiceDatabase.InsertStrandedOrderAsync(Shop.DatabaseFile(ResourceNames.OrdersDatabase), user.Id, product.Id, product.Price, 2);
+        var orderId = await ServiceDatabase.InsertStrandedOrderAsync(Shop.DatabaseFile(ShopResources.OrdersDatabase), user.Id, product.Id, product.Price, 2);
 
         await Eventually.HoldsAsync(async () =>
             (await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound,

@@ -13,7 +13,7 @@ public sealed class ProductsAndOrdersOutageTests(IsolatedTopologyFixture fixture
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
 
-        await Shop.StopResourceAsync(ResourceNames.Products);
+        await Shop.StopResourceAsync(ShopServices.Products);
         HttpResponseMessage response;
         try
         {
@@ -21,7 +21,7 @@ public sealed class ProductsAndOrdersOutageTests(IsolatedTopologyFixture fixture
         }
         finally
         {
-            await Shop.StartResourceAsync(ResourceNames.Products);
+            await Shop.StartResourceAsync(ShopServices.Products);
         }
 
         await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
@@ -42,8 +42,8 @@ public sealed class ProductsAndOrdersOutageTests(IsolatedTopologyFixture fixture
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-        await Shop.KillResourceAsync(ResourceNames.Orders);
-        await Shop.StartResourceAsync(ResourceNames.Orders);
+        await Shop.KillResourceAsync(ShopServices.Orders);
+        await Shop.StartResourceAsync(ShopServices.Orders);
 
         var reread = await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
         Assert.Equal(("Confirmed", order.Total), (reread.Status, reread.Total));

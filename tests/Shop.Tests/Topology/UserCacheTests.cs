@@ -14,14 +14,14 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
     {
         var user = await Shop.CreateCustomerAsync("Frank", 50);
         var cache = await Shop.CacheAsync();
-        Assert.False(await cache.KeyExistsAsync($"users:{user.Id}"));
+        Assert.False(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
 
         await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}");
 
-        var cached = await cache.StringGetAsync($"users:{user.Id}");
+        var cached = await cache.StringGetAsync(UserCacheEntry.Key(user.Id));
         Assert.True(cached.HasValue);
         Assert.Equal(user, JsonSerializer.Deserialize<UserDto>(cached.ToString(), JsonSerializerOptions.Web));
-        Assert.NotNull(await cache.KeyTimeToLiveAsync($"users:{user.Id}"));
+        Assert.NotNull(await cache.KeyTimeToLiveAsync(UserCacheEntry.Key(user.Id)));
     }
 
     [Fact]
@@ -31,11 +31,11 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();
-        await cache.KeyDeleteAsync($"users:{user.Id}");
+        await cache.KeyDeleteAsync(UserCacheEntry.Key(user.Id));
 
         await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
-        Assert.True(await cache.KeyExistsAsync($"users:{user.Id}"));
+        Assert.True(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var cache = await Shop.CacheAsync();
 
         // Only a lookup that reads the cache can see a name the database never had.
-        await cache.StringSetAsync($"users:{user.Id}", JsonSerializer.Serialize(user with { Name = "Grace (cached)" }, JsonSerializerOptions.Web));
+        await cache.StringSetAsync(UserCacheEntry.Key(user.Id), JsonSerializer.Serialize(user with { Name = "Grace (cached)" }, JsonSerializerOptions.Web));
 
         Assert.Equal("Grace (cached)", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
     }
@@ -78,7 +78,7 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var delete = await Shop.Admin.Users.DeleteAsync($"/users/{user.Id}", Cancellation);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
-        Assert.False(await (await Shop.CacheAsync()).KeyExistsAsync($"users:{user.Id}"));
+        Assert.False(await (await Shop.CacheAsync()).KeyExistsAsync(UserCacheEntry.Key(user.Id)));
         Assert.Null((await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
         await (await Shop.Admin.Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
     }

@@ -13,10 +13,10 @@ public sealed class UsersHangingTests(IsolatedTopologyFixture fixture) : Isolate
         var user = await Shop.CreateCustomerAsync("Sam");
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var cache = await Shop.CacheAsync();
-        await cache.KeyDeleteAsync($"users:{user.Id}");
+        await cache.KeyDeleteAsync(UserCacheEntry.Key(user.Id));
 
         // The users service accepts connections but never answers: every call to it ends at its timeouts.
-        await Shop.FreezeResourceAsync(ResourceNames.Users);
+        await Shop.FreezeResourceAsync(ShopServices.Users);
         HttpResponseMessage placing;
         try
         {
@@ -24,11 +24,11 @@ public sealed class UsersHangingTests(IsolatedTopologyFixture fixture) : Isolate
         }
         finally
         {
-            await Shop.ThawResourceAsync(ResourceNames.Users);
+            await Shop.ThawResourceAsync(ShopServices.Users);
         }
 
         var problem = await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("users", problem.GetProperty("dependency").GetString());
+        Assert.Equal(ShopServices.Users, problem.GetProperty("dependency").GetString());
         Assert.NotNull(placing.Headers.RetryAfter);
         Assert.Equal(0, (await Shop.OrdersOfAsync(user.Id)).TotalCount);
         Assert.Equal(10, await Shop.StockAsync(product.Id));

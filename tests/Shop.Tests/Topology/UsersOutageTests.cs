@@ -20,9 +20,9 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var uncachedOrder = await (await Shop.PlaceOrderAsync(uncached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();
         await Shop.Admin.Users.GetAsync<UserDto>($"/users/{cached.Id}");
-        await cache.KeyDeleteAsync([$"users:{uncached.Id}", $"users:{newcomer.Id}"]);
+        await cache.KeyDeleteAsync([UserCacheEntry.Key(uncached.Id), UserCacheEntry.Key(newcomer.Id)]);
 
-        await Shop.StopResourceAsync(ResourceNames.Users);
+        await Shop.StopResourceAsync(ShopServices.Users);
         try
         {
             var withUser = await Shop.Customer(cached.Id).Orders.GetAsync<OrderDto>($"/orders/{cachedOrder.Id}");
@@ -34,12 +34,12 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
 
             var placing = await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1));
             var problem = await placing.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
-            Assert.Equal("users", problem.GetProperty("dependency").GetString());
+            Assert.Equal(ShopServices.Users, problem.GetProperty("dependency").GetString());
             Assert.NotNull(placing.Headers.RetryAfter);
         }
         finally
         {
-            await Shop.StartResourceAsync(ResourceNames.Users);
+            await Shop.StartResourceAsync(ShopServices.Users);
         }
 
         Assert.Equal(0, (await Shop.OrdersOfAsync(newcomer.Id)).TotalCount);
@@ -66,9 +66,9 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         }
 
         var cache = await Shop.CacheAsync();
-        await cache.KeyDeleteAsync([.. newcomers.Select(user => (RedisKey)$"users:{user.Id}")]);
+        await cache.KeyDeleteAsync([.. newcomers.Select(user => (RedisKey)UserCacheEntry.Key(user.Id))]);
 
-        await Shop.StopResourceAsync(ResourceNames.Users);
+        await Shop.StopResourceAsync(ShopServices.Users);
         var problems = new List<JsonElement>();
         try
         {
@@ -82,10 +82,10 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         }
         finally
         {
-            await Shop.StartResourceAsync(ResourceNames.Users);
+            await Shop.StartResourceAsync(ShopServices.Users);
         }
 
-        Assert.All(problems, problem => Assert.Equal("users", problem.GetProperty("dependency").GetString()));
+        Assert.All(problems, problem => Assert.Equal(ShopServices.Users, problem.GetProperty("dependency").GetString()));
         // Once enough calls have failed (how many depends on the successes still in the breaker's window), the
         // circuit opens, and from then on every placement is refused at once, without calling the users service.
         var opened = problems.FindIndex(problem => problem.TryGetProperty("circuit", out var circuit) && circuit.GetString() == "open");

@@ -30,11 +30,8 @@ namespace Shop.OrderService.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ResponseBody")
+                    b.Property<string>("Result")
                         .HasColumnType("TEXT");
-
-                    b.Property<int?>("StatusCode")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Key");
 

@@ -19,7 +19,7 @@ public abstract record Caller
     {
         CustomerCaller customer => forge.Create(audience, customer.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), role: "Customer"),
         AdminCaller admin => forge.Create(audience, admin.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), role: "Admin"),
-        ServiceCaller service => forge.Create(audience, "orders", scope: string.Join(' ', service.Scopes)),
+        ServiceCaller service => forge.Create(audience, ShopServices.Orders, scope: string.Join(' ', service.Scopes)),
         _ => null
     };
 

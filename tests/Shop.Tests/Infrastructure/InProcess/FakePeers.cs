@@ -94,7 +94,7 @@ public sealed partial class FakePeers
             ("GET", "/.well-known/jwks") => Json(HttpStatusCode.OK, new { keys = new[] { TokenForge.InProcess.PublicJwk() } }),
             ("POST", "/connect/token") => Json(HttpStatusCode.OK, new Dictionary<string, object>
             {
-                ["access_token"] = TokenForge.InProcess.Create("products", "orders", scope: "reservations catalog.read users.read"),
+                ["access_token"] = TokenForge.InProcess.Create(ShopServices.Products, ShopServices.Orders, scope: "reservations catalog.read users.read"),
                 ["token_type"] = "Bearer",
                 ["expires_in"] = 900
             }),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.ProductService.Data;
@@ -15,9 +16,9 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     public const string AdminPassword = "admin password for tests";
     public const string OrdersClientSecret = "orders client secret for tests";
 
-    public override string Audience => ResourceNames.Users;
+    public override string Audience => ShopServices.Users;
 
-    protected override string DatabaseName => ResourceNames.UsersDatabase;
+    protected override string DatabaseName => ShopResources.UsersDatabase;
 
     /// <summary>Registers a customer with <paramref name="password"/>, as anyone may.</summary>
     public async Task<UserDto> RegisterAsync(string name = "Dana", string password = "a password to remember")
@@ -54,7 +55,7 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
 /// <summary>The products service in this process.</summary>
 public sealed class ProductsServiceHost(params (string Key, string Value)[] settings) : ServiceHost<ProductsDbContext>(withCache: false)
 {
-    public override string Audience => ResourceNames.Products;
+    public override string Audience => ShopServices.Products;
 
     /// <summary>Creates a product as the admin, the only one who may.</summary>
     public async Task<ProductDto> CreateProductAsync(string name = "Kettle", decimal price = 20m, string currency = "EUR", int stock = 10)
@@ -65,12 +66,12 @@ public sealed class ProductsServiceHost(params (string Key, string Value)[] sett
         return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
     }
 
-    protected override string DatabaseName => ResourceNames.ProductsDatabase;
+    protected override string DatabaseName => ShopResources.ProductsDatabase;
 
     protected override IEnumerable<(string Key, string Value)> Settings =>
     [
         // Where its API reference signs in; nothing in this process calls it.
-        ($"services:{ResourceNames.Users}:http:0", FakePeers.UsersAddress),
+        ($"services:{ShopServices.Users}:http:0", FakePeers.UsersAddress),
         ("RateLimits:WritesPerMinute", "1000000"),
         .. settings
     ];
@@ -84,14 +85,14 @@ public sealed class OrdersServiceHost(bool withCache = false, params (string Key
 {
     public FakePeers Peers { get; } = new();
 
-    public override string Audience => ResourceNames.Orders;
+    public override string Audience => ShopServices.Orders;
 
-    protected override string DatabaseName => ResourceNames.OrdersDatabase;
+    protected override string DatabaseName => ShopResources.OrdersDatabase;
 
     protected override IEnumerable<(string Key, string Value)> Settings =>
     [
-        ($"services:{ResourceNames.Users}:http:0", FakePeers.UsersAddress),
-        ($"services:{ResourceNames.Products}:http:0", FakePeers.ProductsAddress),
+        ($"services:{ShopServices.Users}:http:0", FakePeers.UsersAddress),
+        ($"services:{ShopServices.Products}:http:0", FakePeers.ProductsAddress),
         ("Identity:ClientSecret", "orders client secret for tests"),
         ("RateLimits:WritesPerMinute", "1000000"),
         .. settings
@@ -102,7 +103,7 @@ public sealed class OrdersServiceHost(bool withCache = false, params (string Key
     protected override void ConfigureServices(IServiceCollection services)
     {
         // A handler of its own for each client the factory builds, all answering from the one set of peers.
-        services.AddHttpClient("identity-metadata").ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
+        services.AddHttpClient(AuthenticationExtensions.IssuerMetadataClient).ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient<UsersClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient<ProductsClient>().ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));
         services.AddHttpClient(ServiceTokenSource.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new FakePeers.Handler(Peers));

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Shop.Contracts;
+
+/// <summary>A product as the products service shows it, and as the orders service prices an order from it.</summary>
+public sealed record ProductResponse(int Id, string Sku, string Name, decimal Price, string Currency, int Stock);
+
+/// <summary>Where an order's stock stands in the products service; by name on the wire, whoever reads it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReservationStatus>))]
+public enum ReservationStatus
+{
+    /// <summary>Stock is taken; released by the sweep unless confirmed in time.</summary>
+    Held,
+
+    /// <summary>The order is placed; the stock stays taken until the order is cancelled.</summary>
+    Confirmed,
+
+    /// <summary>The stock is back. Final: a released reservation is never held or confirmed again.</summary>
+    Released
+}
+
+/// <summary>An order's reservation as the products service shows it.</summary>
+public sealed record ReservationResponse(int OrderId, ReservationStatus Status, DateTime CreatedAt, IReadOnlyList<ReservationLineResponse> Lines);
+
+public sealed record ReservationLineResponse(int ProductId, int Quantity);

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
+using Shop.OrderService.Clients;
+using Shop.OrderService.Data;
+using Shop.OrderService.Model;
+using Shop.ServiceDefaults;
+
+namespace Shop.OrderService.Ordering;
+
+/// <summary>
+/// The one place where an order's status changes, each change together with what goes with it in the products service:
+/// <list type="bullet">
+/// <item>placing: Pending (stored), stock held and confirmed, then Confirmed;</item>
+/// <item>undoing a placement that failed: Failed, stock released, order removed;</item>
+/// <item>cancelling: Cancelling, stock released, then Cancelled;</item>
+/// <item>recovering what a stop left half done: a Pending order becomes Recovering, then Confirmed if its stock is still held, else undone.</item>
+/// </list>
+/// Every change is a conditional update (<c>… WHERE Status = from</c>): placement, cancellation and recovery may race
+/// for one order, and only the one whose update finds the expected status goes on, so no step runs twice.
+/// </summary>
+public sealed class OrderLifecycle(
+    OrdersDbContext db, UsersClient users, ProductsClient products, OrderMetrics metrics, TimeProvider clock, ILogger<OrderLifecycle> logger)
+{
+    /// <summary>
+    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
+    /// <paramref name="idempotencyKey"/> when the request carried one.
+    /// </summary>
+    public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await PriceAndPlaceAsync(userId, request, idempotencyKey, cancellationToken);
+            if (result is PlacementResult.Refused refused)
+            {
+                metrics.Refused(MetricReason(refused.Reason));
+            }
+            else
+            {
+                metrics.Placed();
+            }
+
+            return result;
+        }
+        catch (DependencyUnavailableException)
+        {
+            metrics.Refused(RefusalReasons.DependencyUnavailable);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Cancels a Confirmed order, or finishes cancelling one: Cancelling first, so that recovery finishes the cancel
+    /// if this is cut short after the release. Repeating it changes nothing.
+    /// </summary>
+    public async Task CancelAsync(int orderId, CancellationToken cancellationToken)
+    {
+        await MoveAsync(orderId, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
+        // From here on a client that goes away must not leave the order half cancelled.
+        await FinishCancellingAsync(orderId, CancellationToken.None);
+    }
+
+    /// <summary>Brings an order that a stop left half done to where the products service agrees with it.</summary>
+    public async Task RecoverAsync(int orderId, OrderStatus status, CancellationToken cancellationToken)
+    {
+        switch (status)
+        {
+            case OrderStatus.Pending when await MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Recovering, cancellationToken):
+            case OrderStatus.Recovering:
+                await ConfirmOrUndoAsync(orderId, cancellationToken);
+                break;
+            case OrderStatus.Failed:
+                await ReleaseAndRemoveAsync(orderId, cancellationToken);
+                logger.LogWarning("Undid failed order {OrderId}: its stock is released", orderId);
+                break;
+            case OrderStatus.Cancelling:
+                await FinishCancellingAsync(orderId, cancellationToken);
+                logger.LogWarning("Finished cancelling order {OrderId}", orderId);
+                break;
+        }
+    }
+
+    private async Task<PlacementResult> PriceAndPlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (request.UserId is { } other && other != userId)
+        {
+            // Placing for someone else is refused as if that user did not exist, so as not to reveal who does.
+            return UserNotFound(other);
+        }
+
+        var userLookup = users.GetAsync(userId, cancellationToken);
+        var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
+        var user = await userLookup;
+        var found = await productLookup;
+        if (user is null)
+        {
+            return UserNotFound(userId);
+        }
+
+        var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            return new PlacementResult.Refused(RefusalReason.UnknownProduct, $"There is no product with id {string.Join(", ", missing)}.", missing);
+        }
+
+        return OrderPricing.Price(request.Lines, found) switch
+        {
+            PricingResult.Priced priced => await StoreAndHoldAsync(userId, user, priced, idempotencyKey, cancellationToken),
+            PricingResult.MixedCurrencies mixed => new PlacementResult.Refused(RefusalReason.MixedCurrencies, mixed.Detail),
+            var unknown => throw new UnreachableException($"Unknown pricing result {unknown}.")
+        };
+    }
+
+    /// <summary>Stores the priced order as Pending, then holds and confirms its stock.</summary>
+    private async Task<PlacementResult> StoreAndHoldAsync(
+        int userId, UserResponse user, PricingResult.Priced priced, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var order = new Order
+        {
+            UserId = userId,
+            Status = OrderStatus.Pending,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            Currency = priced.Currency,
+            Total = priced.Total,
+            IdempotencyKey = idempotencyKey,
+            Lines = [.. priced.Lines]
+        };
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+
+        // From here on the order exists, so a client that goes away must not leave it half placed.
+        return await HoldAndConfirmAsync(order, user, CancellationToken.None);
+    }
+
+    /// <summary>Holds the order's stock, confirms the hold, then marks the order Confirmed; undoes it when a step fails.</summary>
+    private async Task<PlacementResult> HoldAndConfirmAsync(Order order, UserResponse user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var held = await products.ReserveAsync(order.Id, order.Lines, cancellationToken);
+            if (held is ReservationOutcome.ShortOfStock shortOfStock)
+            {
+                // Nothing is held: the order goes without a release.
+                await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
+                return new PlacementResult.Refused(RefusalReason.OutOfStock,
+                    $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}.", shortOfStock.ProductIds);
+            }
+
+            // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
+            if (held is ReservationOutcome.Released || await products.ConfirmAsync(order.Id, cancellationToken) is ReservationOutcome.Released)
+            {
+                throw new DependencyUnavailableException(ShopServices.Products,
+                    new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
+            }
+
+            if (await MoveAsync(order.Id, OrderStatus.Pending, OrderStatus.Confirmed, cancellationToken))
+            {
+                order.Status = OrderStatus.Confirmed;
+                return new PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Placing order {OrderId} failed; undoing it", order.Id);
+            await TryUndoAsync(order.Id, OrderStatus.Pending, cancellationToken);
+            throw;
+        }
+
+        // Placement stalled past Ordering:PendingTimeout and recovery took the order over; it confirms or undoes it.
+        throw new DependencyUnavailableException(ShopServices.Products,
+            new TimeoutException($"Placing order {order.Id} took too long; recovery finishes it."));
+    }
+
+    /// <summary>Confirms a recovered order whose stock is still held; undoes one whose stock is not.</summary>
+    private async Task ConfirmOrUndoAsync(int orderId, CancellationToken cancellationToken)
+    {
+        var reservation = await products.GetReservationAsync(orderId, cancellationToken);
+        if (reservation is { Status: ReservationStatus.Held or ReservationStatus.Confirmed }
+            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Kept)
+        {
+            if (await MoveAsync(orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken))
+            {
+                metrics.Recovered("confirmed");
+            }
+
+            logger.LogWarning("Recovered order {OrderId}: its stock was held, so it is confirmed", orderId);
+            return;
+        }
+
+        if (await UndoAsync(orderId, OrderStatus.Recovering, cancellationToken))
+        {
+            metrics.Recovered("undone");
+        }
+
+        logger.LogWarning("Undid order {OrderId}: it was left pending without its stock held", orderId);
+    }
+
+    /// <summary>
+    /// Undoes a placement in <paramref name="from"/>; what cannot be done now (the products service is away, the database
+    /// is busy) recovery finishes later, from Failed. The placement's own error always stands.
+    /// </summary>
+    private async Task TryUndoAsync(int orderId, OrderStatus from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UndoAsync(orderId, from, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Order {OrderId} could not be undone yet; recovery will", orderId);
+        }
+    }
+
+    /// <summary>Marks the order Failed, releases its stock and removes it. Answers whether this call removed it.</summary>
+    private async Task<bool> UndoAsync(int orderId, OrderStatus from, CancellationToken cancellationToken) =>
+        await MoveAsync(orderId, from, OrderStatus.Failed, cancellationToken)
+        && await ReleaseAndRemoveAsync(orderId, cancellationToken);
+
+    /// <summary>Releases a Failed order's stock, then removes the order.</summary>
+    private async Task<bool> ReleaseAndRemoveAsync(int orderId, CancellationToken cancellationToken)
+    {
+        await products.ReleaseAsync(orderId, cancellationToken);
+        return await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Releases a Cancelling order's stock, then marks it Cancelled.</summary>
+    private async Task FinishCancellingAsync(int orderId, CancellationToken cancellationToken)
+    {
+        await products.ReleaseAsync(orderId, cancellationToken);
+        if (await MoveAsync(orderId, OrderStatus.Cancelling, OrderStatus.Cancelled, cancellationToken))
+        {
+            metrics.Cancelled();
+        }
+    }
+
+    /// <summary>Moves the order from <paramref name="from"/> to <paramref name="to"/>, if it is still in <paramref name="from"/>.</summary>
+    private async Task<bool> MoveAsync(int orderId, OrderStatus from, OrderStatus to, CancellationToken cancellationToken) =>
+        await db.Orders
+            .Where(o => o.Id == orderId && o.Status == from)
+            .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, to), cancellationToken) == 1;
+
+    private static PlacementResult.Refused UserNotFound(int userId) =>
+        new(RefusalReason.UnknownUser, $"There is no user with id {userId}.");
+
+    private static string MetricReason(RefusalReason reason) => reason switch
+    {
+        RefusalReason.OutOfStock => RefusalReasons.OutOfStock,
+        RefusalReason.UnknownProduct => RefusalReasons.UnknownProduct,
+        RefusalReason.UnknownUser => RefusalReasons.UnknownUser,
+        RefusalReason.MixedCurrencies => RefusalReasons.MixedCurrencies,
+        _ => throw new UnreachableException($"Placing an order does not refuse for {reason}.")
+    };
+}

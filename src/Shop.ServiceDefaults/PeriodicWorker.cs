@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.ServiceDefaults;
+
+/// <summary>
+/// A background job that runs a pass at start and then every <see cref="Interval"/>, each pass in a scope of its own.
+/// A pass that fails is logged and the next one tries again: a dependency that is away is a warning, anything else
+/// an error.
+/// </summary>
+public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger) : BackgroundService
+{
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>One pass, with the services of its scope.</summary>
+    protected abstract Task RunAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await RunAsync(scope.ServiceProvider, stoppingToken);
+            }
+            catch (DependencyUnavailableException exception)
+            {
+                logger.LogWarning("{Worker} waits for the {Dependency} service", GetType().Name, exception.Dependency);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "{Worker} failed; it tries again in {Interval}", GetType().Name, Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
