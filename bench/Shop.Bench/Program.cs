@@ -13,12 +13,13 @@ using Microsoft.Extensions.Logging;
 
 // Loads the running topology and a bare baseline with the same wrk settings, and reports both.
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
+var provider = args.Length > 1 ? args[1] : DataProviders.Sqlite;
 const int Connections = 32;
 const int SellOutStock = 500;
 var warmup = TimeSpan.FromSeconds(3);
-var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections);
+var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections, provider);
 
-Console.WriteLine($"Shop benchmark: {report.Cores} cores, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
+Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
 
 await using (var baseline = await Baseline.StartAsync())
 {
@@ -30,7 +31,7 @@ await using (var baseline = await Baseline.StartAsync())
 var dataDirectory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
 var adminPassword = Guid.NewGuid().ToString("N");
 var coldStart = Stopwatch.StartNew();
-await using var app = await TopologyLauncher.StartAsync(
+var app = await TopologyLauncher.StartAsync(provider,
 [
     $"Data:Directory={dataDirectory}",
     $"Parameters:admin-password={adminPassword}",
@@ -98,7 +99,12 @@ Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Written to {output}");
 
-await app.StopAsync();
+await TopologyLauncher.StopAsync(app, provider);
+if (TopologyLauncher.PostgresClusterOf(dataDirectory) is var cluster && Directory.Exists(cluster) && !cluster.StartsWith(dataDirectory, StringComparison.Ordinal))
+{
+    Directory.Delete(cluster, recursive: true);
+}
+
 Directory.Delete(dataDirectory, recursive: true);
 return 0;
 

@@ -3,9 +3,12 @@ using System.Text.Json.Serialization;
 namespace Shop.Bench;
 
 /// <summary>Every figure of one run, printed as a table and written as JSON.</summary>
-internal sealed class Report(DateTimeOffset date, int cores, string os, double secondsPerScenario, int connections)
+internal sealed class Report(DateTimeOffset date, int cores, string os, double secondsPerScenario, int connections, string provider)
 {
     public DateTimeOffset Date { get; } = date;
+
+    /// <summary>The services' data provider: sqlite or postgres.</summary>
+    public string Provider { get; } = provider;
     public int Cores { get; } = cores;
     public string Os { get; } = os;
     public double SecondsPerScenario { get; } = secondsPerScenario;
@@ -33,7 +36,7 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
     public void Print()
     {
         Console.WriteLine();
-        Console.WriteLine($"Run of {Date:yyyy-MM-dd HH:mm} UTC on {Cores} cores ({Os}); ratios are to the baseline GET /orders/{{id}} of the same run.");
+        Console.WriteLine($"Run of {Date:yyyy-MM-dd HH:mm} UTC on {Cores} cores ({Os}), data on {Provider}; ratios are to the baseline GET /orders/{{id}} of the same run.");
         Console.WriteLine();
         Console.WriteLine("| Scenario | req/s | p50 ms | p99 ms | req/s ratio | p99 ratio | 201 | 4xx/5xx | socket errors |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");

@@ -1,11 +1,11 @@
 using Shop.AppHost;
 using Shop.AppHost.Cache;
-using Shop.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 var cache = builder.AddCache(ShopResources.Cache);
 var dataDirectory = builder.GetDataDirectory();
+var databases = builder.AddServiceDatabases(dataDirectory);
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
 var adminPassword = builder.AddGeneratedSecret("admin-password");
@@ -16,8 +16,7 @@ var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
 var users = builder.AddProject<Projects.Shop_UserService>(ShopServices.Users)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ShopResources.UsersDatabase, dataDirectory)
-    .WithEnvironment("Identity__SigningKeyPath", Path.Combine(dataDirectory, "users-signing-key.pem"))
+    .WithDatabase(databases, ShopResources.UsersDatabase)
     .WithEnvironment("Identity__Admin__Password", adminPassword)
     .WithEnvironment("Identity__Clients__orders", ordersClientSecret)
     .WithSettingsFrom(builder.Configuration, "RateLimits")
@@ -29,7 +28,7 @@ var users = builder.AddProject<Projects.Shop_UserService>(ShopServices.Users)
 var products = builder.AddProject<Projects.Shop_ProductService>(ShopServices.Products)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ShopResources.ProductsDatabase, dataDirectory)
+    .WithDatabase(databases, ShopResources.ProductsDatabase)
     .WithSettingsFrom(builder.Configuration, "Reservations")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithSettingsFrom(builder.Configuration, "ServiceCalls")
@@ -39,7 +38,7 @@ var products = builder.AddProject<Projects.Shop_ProductService>(ShopServices.Pro
 builder.AddProject<Projects.Shop_OrderService>(ShopServices.Orders)
     .WithDirectHttpEndpoint()
     .WithBuiltAssembly()
-    .WithSqliteDatabase(ShopResources.OrdersDatabase, dataDirectory)
+    .WithDatabase(databases, ShopResources.OrdersDatabase)
     .WithSettingsFrom(builder.Configuration, "Ordering")
     .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithSettingsFrom(builder.Configuration, "ServiceCalls")

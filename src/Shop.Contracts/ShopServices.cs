@@ -20,4 +20,24 @@ public static class ShopResources
     public const string UsersDatabase = "usersdb";
     public const string ProductsDatabase = "productsdb";
     public const string OrdersDatabase = "ordersdb";
+
+    /// <summary>The PostgreSQL server that holds the three databases when <see cref="DataProviders.Postgres"/> is chosen.</summary>
+    public const string Postgres = "postgres";
+
+    public static IReadOnlyList<string> Databases { get; } = [UsersDatabase, ProductsDatabase, OrdersDatabase];
+}
+
+/// <summary>
+/// Where the services keep their data: the setting <see cref="Setting"/>, which the AppHost takes from its own
+/// configuration and passes to every service.
+/// </summary>
+public static class DataProviders
+{
+    public const string Setting = "Data:Provider";
+
+    /// <summary>A SQLite file per service on the local disk: the default, with nothing to install.</summary>
+    public const string Sqlite = "sqlite";
+
+    /// <summary>A database per service on one PostgreSQL server.</summary>
+    public const string Postgres = "postgres";
 }

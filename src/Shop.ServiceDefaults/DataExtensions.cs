@@ -1,61 +1,142 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Shop.Contracts;
 using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class DataExtensions
 {
-    /// <summary>Registers a pooled DbContext on the SQLite database named by the connection string <paramref name="connectionName"/>, with a health check.</summary>
-    /// <remarks>Pooled, so that a request does not build the context's options and internal services anew; <paramref name="configure"/> runs once.</remarks>
-    public static IHostApplicationBuilder AddSqliteDbContext<TContext>(
-        this IHostApplicationBuilder builder, string connectionName, Action<DbContextOptionsBuilder>? configure = null)
+    // A request that meets a database outage is answered 503 within seconds, not after EF's default minute of retries.
+    private const int PostgresRetries = 3;
+    private static readonly TimeSpan PostgresRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestMigrationWait = TimeSpan.FromSeconds(10);
+
+    // Npgsql's default of 100 connections a process would let three services, or a few replicas, exhaust the server's
+    // connections under load; a connection string that names its own limit keeps it.
+    private const int PostgresPoolSize = 40;
+    private static readonly string[] PoolSizeKeywords = ["Maximum Pool Size", "Max Pool Size", "MaxPoolSize"];
+
+    /// <summary>
+    /// Registers the service's database under the connection string <paramref name="connectionName"/>, on the provider
+    /// that <c>Data:Provider</c> names: <typeparamref name="TContext"/> on SQLite (the default), or
+    /// <typeparamref name="TPostgresContext"/>, which has the PostgreSQL migrations, through Aspire's Npgsql integration.
+    /// Either way the service asks for <typeparamref name="TContext"/>. This is the one place where the provider is chosen.
+    /// </summary>
+    /// <remarks>
+    /// Contexts are pooled, so that a request does not build the context's options and internal services anew.
+    /// On PostgreSQL a command that meets a transient failure is tried again a few times, within seconds; work in an
+    /// explicit transaction must run through <see cref="InTransactionAsync{T}"/>, which retries it whole.
+    /// </remarks>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext, TPostgresContext>(
+        this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
+        where TPostgresContext : TContext
     {
+        var database = new ServiceDatabase(connectionName, ProviderOf(builder.Configuration));
+        builder.Services.AddSingleton(database);
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"The connection string '{connectionName}' is missing.");
 
-        builder.Services.AddDbContextPool<TContext>(options =>
+        if (database.Provider == DataProviders.Postgres)
         {
-            options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeoutInterceptor.Instance);
-            configure?.Invoke(options);
-        });
+            builder.AddNpgsqlDbContext<TPostgresContext>(connectionName,
+                settings =>
+                {
+                    settings.DisableRetry = true;
+                    settings.ConnectionString = WithPoolLimit(settings.ConnectionString);
+                },
+                options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(PostgresRetries, PostgresRetryDelay, errorCodesToAdd: null)));
+            builder.Services.AddScoped<TContext>(services => services.GetRequiredService<TPostgresContext>());
+            return builder;
+        }
+
+        builder.Services.AddDbContextPool<TContext>(options =>
+            options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeoutInterceptor.Instance));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
         return builder;
     }
 
-    /// <summary>Applies pending migrations, switches the database to write-ahead logging and, in Development, seeds it once.</summary>
+    private static string? WithPoolLimit(string? connectionString)
+    {
+        var connection = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (connectionString is null || PoolSizeKeywords.Any(connection.ContainsKey))
+        {
+            return connectionString;
+        }
+
+        connection.Add(PoolSizeKeywords[0], PostgresPoolSize);
+        return connection.ConnectionString;
+    }
+
+    /// <summary>
+    /// Applies pending migrations and, in Development, seeds the database once. While the database cannot be reached
+    /// the service waits for it, saying so, rather than starting without it or giving up.
+    /// </summary>
     public static async Task MigrateDbContextAsync<TContext>(this WebApplication app, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed = null)
+        where TContext : DbContext
+    {
+        var database = app.Services.GetRequiredService<ServiceDatabase>();
+        var logger = app.Services.GetRequiredService<ILogger<TContext>>();
+        var stopping = app.Lifetime.ApplicationStopping;
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestMigrationWait.Ticks)))
+        {
+            try
+            {
+                await MigrateAsync(app, database, developmentSeed, logger, stopping);
+                return;
+            }
+            catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && !stopping.IsCancellationRequested)
+            {
+                logger.LogWarning("The database {Database} cannot be reached ({Reason}); trying again in {Wait}",
+                    database.Name, exception.GetBaseException().Message, wait);
+                await Task.Delay(wait, stopping);
+            }
+        }
+    }
+
+    private static async Task MigrateAsync<TContext>(
+        WebApplication app, ServiceDatabase database, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed,
+        ILogger logger, CancellationToken stopping)
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var logger = scope.ServiceProvider.GetRequiredService<ILogger<TContext>>();
-        var stopping = app.Lifetime.ApplicationStopping;
-
-        var connection = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-        if (Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { } directory)
+        var connectionString = db.Database.GetConnectionString();
+        string location;
+        if (database.Provider == DataProviders.Postgres)
         {
-            Directory.CreateDirectory(directory);
+            var connection = new NpgsqlConnectionStringBuilder(connectionString);
+            location = $"{connection.Host}:{connection.Port}/{connection.Database}";
+            // Creates the database first when the server has none by that name.
+            await db.Database.MigrateAsync(stopping);
         }
-
-        await db.Database.MigrateAsync(stopping);
-        // WAL lets readers proceed while one writer commits; it is a property of the file, so set once.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", stopping);
+        else
+        {
+            location = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+            Directory.CreateDirectory(Path.GetDirectoryName(location)!);
+            await db.Database.MigrateAsync(stopping);
+            // WAL lets readers proceed while one writer commits; it is a property of the file, so set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", stopping);
+        }
 
         if (developmentSeed is not null && app.Environment.IsDevelopment())
         {
             await developmentSeed(db, scope.ServiceProvider, stopping);
         }
 
-        logger.LogInformation("Database {Database} is migrated", connection.DataSource);
+        logger.LogInformation("Database {Database} ({Provider}, {Location}) is migrated", database.Name, database.Provider, location);
     }
 
-    /// <summary>Saves, or answers false when a UNIQUE constraint refuses the change, e.g. a duplicate email.</summary>
+    /// <summary>Saves, or answers false when a unique key refuses the change, e.g. a duplicate email.</summary>
+    /// <remarks>On PostgreSQL the refusal also ends the transaction the save ran in, if any: roll it back.</remarks>
     public static async Task<bool> TrySaveChangesAsync(this DbContext db, CancellationToken cancellationToken)
     {
         try
@@ -63,9 +144,33 @@ public static class DataExtensions
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 })
+        catch (DbUpdateException exception) when (exception.InnerException
+            is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 }
+            or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             return false;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction, which it commits or rolls back itself. Where the provider retries
+    /// transient failures, a failed attempt is rolled back and the whole of <paramref name="work"/> runs again, on a
+    /// context cleared of what the failed attempt tracked.
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(
+        this DbContext db, Func<IDbContextTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async attempt =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(attempt);
+            return await work(transaction, attempt);
+        }, cancellationToken);
+
+    private static string ProviderOf(IConfiguration configuration) => configuration[DataProviders.Setting]?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or DataProviders.Sqlite => DataProviders.Sqlite,
+        DataProviders.Postgres => DataProviders.Postgres,
+        var other => throw new InvalidOperationException(
+            $"{DataProviders.Setting} is '{other}'; use {DataProviders.Sqlite} or {DataProviders.Postgres}.")
+    };
 }

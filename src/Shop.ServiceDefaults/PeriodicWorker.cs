@@ -6,8 +6,8 @@ namespace Shop.ServiceDefaults;
 
 /// <summary>
 /// A background job that runs a pass at start and then every <see cref="Interval"/>, each pass in a scope of its own.
-/// A pass that fails is logged and the next one tries again: a dependency that is away is a warning, anything else
-/// an error.
+/// A pass that fails is logged and the next one tries again: a dependency or a database that is away is a warning,
+/// anything else an error.
 /// </summary>
 public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger) : BackgroundService
 {
@@ -29,6 +29,10 @@ public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger
             catch (DependencyUnavailableException exception)
             {
                 logger.LogWarning("{Worker} waits for the {Dependency} service", GetType().Name, exception.Dependency);
+            }
+            catch (Exception exception) when (DatabaseOutage.IsOutage(exception))
+            {
+                logger.LogWarning("{Worker} waits for the database ({Reason})", GetType().Name, exception.GetBaseException().Message);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

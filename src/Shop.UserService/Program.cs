@@ -1,6 +1,7 @@
 using Shop.UserService.Apis;
 using Shop.UserService.Data;
 using Shop.UserService.Extensions;
+using Shop.UserService.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,5 +18,6 @@ app.MapTokenApi();
 app.MapUsersApi();
 
 await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedAsync);
+await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);
 await app.RegisterServiceClientsAsync();
 app.Run();

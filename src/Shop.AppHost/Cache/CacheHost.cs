@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace Shop.AppHost.Cache;
 
 /// <summary>Where the Redis-compatible cache runs.</summary>
@@ -22,8 +19,6 @@ internal static class CacheHostSelector
 {
     public const string SettingName = "Cache:Host";
 
-    private static readonly string[] ContainerRuntimes = ["docker", "podman"];
-
     /// <summary>Honours the <c>Cache:Host</c> setting, or with <c>auto</c> picks the first host this machine can run.</summary>
     public static CacheHostChoice Choose(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
@@ -37,55 +32,16 @@ internal static class CacheHostSelector
 
     private static CacheHostChoice Detect()
     {
-        if (ContainerRuntimes.FirstOrDefault(RuntimeAnswers) is { } runtime)
+        if (MachineProbe.ContainerRuntime is { } runtime)
         {
             return new(CacheHost.Container, $"the container runtime '{runtime}' answers");
         }
 
-        if (FindOnPath("redis-server") is { } redisServer)
+        if (MachineProbe.FindOnPath("redis-server") is { } redisServer)
         {
             return new(CacheHost.RedisServer, $"no container runtime answers and {redisServer} exists");
         }
 
         return new(CacheHost.Garnet, "no container runtime answers and redis-server is not on PATH");
     }
-
-    private static bool RuntimeAnswers(string runtime)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(runtime, "info")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false
-            });
-            if (process is null)
-            {
-                return false;
-            }
-
-            // Drain the output so a chatty runtime cannot block on a full pipe.
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                process.Kill(entireProcessTree: true);
-                return false;
-            }
-
-            return process.ExitCode == 0;
-        }
-        catch (Win32Exception)
-        {
-            // The runtime's client is not installed.
-            return false;
-        }
-    }
-
-    public static string? FindOnPath(string executable) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, executable))
-            .FirstOrDefault(File.Exists);
 }

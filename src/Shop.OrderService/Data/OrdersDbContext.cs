@@ -3,7 +3,8 @@ using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Data;
 
-public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
+/// <summary>The orders database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
+public class OrdersDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -31,3 +32,6 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
         idempotency.HasIndex(r => r.CreatedAt);
     }
 }
+
+/// <summary>The orders database on PostgreSQL, with its migrations in <c>Data/PostgresMigrations</c>.</summary>
+public sealed class PostgresOrdersDbContext(DbContextOptions<PostgresOrdersDbContext> options) : OrdersDbContext(options);

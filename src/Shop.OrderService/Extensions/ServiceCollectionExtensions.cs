@@ -12,7 +12,7 @@ internal static class ServiceCollectionExtensions
     public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
-        builder.AddSqliteDbContext<OrdersDbContext>(ShopResources.OrdersDatabase);
+        builder.AddServiceDatabase<OrdersDbContext, PostgresOrdersDbContext>(ShopResources.OrdersDatabase);
         builder.AddOptionalRedisClient(ShopResources.Cache);
 
         builder.AddServiceIdentity(ShopServices.Orders, ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead);

@@ -119,7 +119,7 @@ public sealed class OrderLifecycle(
         {
             UserId = userId,
             Status = OrderStatus.Pending,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = clock.GetStoredNow().UtcDateTime,
             Currency = priced.Currency,
             Total = priced.Total,
             IdempotencyKey = idempotencyKey,

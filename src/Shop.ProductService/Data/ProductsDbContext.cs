@@ -3,7 +3,8 @@ using Shop.ProductService.Model;
 
 namespace Shop.ProductService.Data;
 
-public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> options) : DbContext(options)
+/// <summary>The products database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
+public class ProductsDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Reservation> Reservations => Set<Reservation>();
@@ -31,3 +32,6 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
         reservation.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.OrderId);
     }
 }
+
+/// <summary>The products database on PostgreSQL, with its migrations in <c>Data/PostgresMigrations</c>.</summary>
+public sealed class PostgresProductsDbContext(DbContextOptions<PostgresProductsDbContext> options) : ProductsDbContext(options);

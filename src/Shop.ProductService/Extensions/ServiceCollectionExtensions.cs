@@ -11,7 +11,7 @@ internal static class ServiceCollectionExtensions
     public static IHostApplicationBuilder AddProductServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
-        builder.AddSqliteDbContext<ProductsDbContext>(ShopResources.ProductsDatabase);
+        builder.AddServiceDatabase<ProductsDbContext, PostgresProductsDbContext>(ShopResources.ProductsDatabase);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Reservations"));
         builder.Services.AddSingleton<ReservationMetrics>();

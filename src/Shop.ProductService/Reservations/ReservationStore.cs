@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Shop.Contracts;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
+using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Reservations;
 
@@ -12,56 +14,57 @@ namespace Shop.ProductService.Reservations;
 /// </summary>
 public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics metrics, TimeProvider clock, ILogger<ReservationStore> logger)
 {
-    public async Task<ReserveOutcome> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await FindAsync(request.OrderId, cancellationToken) is { } existing)
+    public Task<ReserveOutcome> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async (transaction, attempt) =>
         {
-            return new ReserveOutcome.Repeated(existing);
-        }
-
-        var shortOfStock = new List<int>();
-        foreach (var line in request.Lines)
-        {
-            var taken = await db.Products
-                .Where(p => p.Id == line.ProductId && p.Stock >= line.Quantity)
-                .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock - line.Quantity), cancellationToken);
-            if (taken == 0)
+            if (await FindAsync(request.OrderId, attempt) is { } existing)
             {
-                shortOfStock.Add(line.ProductId);
+                return new ReserveOutcome.Repeated(existing);
             }
-        }
 
-        if (shortOfStock.Count > 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new ReserveOutcome.ShortOfStock(shortOfStock);
-        }
+            var shortOfStock = new List<int>();
+            // In one order of products, so that two orders taking the same products never wait for each other's locks.
+            foreach (var line in request.Lines.OrderBy(l => l.ProductId))
+            {
+                var taken = await db.Products
+                    .Where(p => p.Id == line.ProductId && p.Stock >= line.Quantity)
+                    .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock - line.Quantity), attempt);
+                if (taken == 0)
+                {
+                    shortOfStock.Add(line.ProductId);
+                }
+            }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var reservation = new Reservation
-        {
-            OrderId = request.OrderId,
-            Status = ReservationStatus.Held,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Lines = request.Lines.Select(l => new ReservationLine { ProductId = l.ProductId, Quantity = l.Quantity }).ToList()
-        };
-        db.Reservations.Add(reservation);
-        if (!await db.TrySaveChangesAsync(cancellationToken))
-        {
-            // Another replica reserved for this order first; its reservation stands, this one is undone.
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return new ReserveOutcome.Repeated(await FindAsync(request.OrderId, cancellationToken)
-                ?? throw new InvalidOperationException($"The reservation for order {request.OrderId} vanished."));
-        }
+            if (shortOfStock.Count > 0)
+            {
+                await transaction.RollbackAsync(attempt);
+                return new ReserveOutcome.ShortOfStock(shortOfStock);
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        metrics.Held();
-        logger.LogInformation("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
-        return new ReserveOutcome.Held(reservation);
-    }
+            var now = clock.GetStoredNow().UtcDateTime;
+            var reservation = new Reservation
+            {
+                OrderId = request.OrderId,
+                Status = ReservationStatus.Held,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Lines = request.Lines.Select(l => new ReservationLine { ProductId = l.ProductId, Quantity = l.Quantity }).ToList()
+            };
+            db.Reservations.Add(reservation);
+            if (!await db.TrySaveChangesAsync(attempt))
+            {
+                // Another request reserved for this order first; its reservation stands, this one is undone.
+                await transaction.RollbackAsync(attempt);
+                db.ChangeTracker.Clear();
+                return (ReserveOutcome)new ReserveOutcome.Repeated(await FindAsync(request.OrderId, attempt)
+                    ?? throw new InvalidOperationException($"The reservation for order {request.OrderId} vanished."));
+            }
+
+            await transaction.CommitAsync(attempt);
+            metrics.Held();
+            logger.LogInformation("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
+            return new ReserveOutcome.Held(reservation);
+        }, cancellationToken);
 
     public Task<Reservation?> FindAsync(int orderId, CancellationToken cancellationToken) =>
         db.Reservations.Include(r => r.Lines).AsNoTracking().FirstOrDefaultAsync(r => r.OrderId == orderId, cancellationToken);
@@ -90,7 +93,27 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
     /// <returns>Whether this call gave stock back.</returns>
     public async Task<bool> ReleaseAsync(int orderId, bool onlyIfHeld, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A reserve for this order may commit between finding no reservation and recording the release; the record
+        // then conflicts with it, and the next pass releases what that reserve held.
+        bool? released;
+        do
+        {
+            released = await db.InTransactionAsync((transaction, attempt) => TryReleaseAsync(transaction, orderId, onlyIfHeld, attempt), cancellationToken);
+        }
+        while (released is null);
+
+        if (released == true)
+        {
+            metrics.Released(expired: onlyIfHeld);
+            logger.LogInformation("Released the stock held for order {OrderId}", orderId);
+        }
+
+        return released.Value;
+    }
+
+    /// <summary>One pass of <see cref="ReleaseAsync"/>: whether it gave stock back, or null when a reserve raced it.</summary>
+    private async Task<bool?> TryReleaseAsync(IDbContextTransaction transaction, int orderId, bool onlyIfHeld, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var released = await db.Reservations
             .Where(r => r.OrderId == orderId && (r.Status == ReservationStatus.Held || (!onlyIfHeld && r.Status == ReservationStatus.Confirmed)))
@@ -101,7 +124,7 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
         if (released == 1)
         {
             var lines = await db.ReservationLines.Where(l => l.OrderId == orderId).AsNoTracking().ToListAsync(cancellationToken);
-            foreach (var line in lines)
+            foreach (var line in lines.OrderBy(l => l.ProductId))
             {
                 await db.Products
                     .Where(p => p.Id == line.ProductId)
@@ -111,16 +134,14 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
         else if (!onlyIfHeld && !await db.Reservations.AnyAsync(r => r.OrderId == orderId, cancellationToken))
         {
             db.Reservations.Add(new Reservation { OrderId = orderId, Status = ReservationStatus.Released, CreatedAt = now, UpdatedAt = now });
-            await db.SaveChangesAsync(cancellationToken);
+            if (!await db.TrySaveChangesAsync(cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return null;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (released == 1)
-        {
-            metrics.Released(expired: onlyIfHeld);
-            logger.LogInformation("Released the stock held for order {OrderId}", orderId);
-        }
-
         return released == 1;
     }
 

@@ -60,14 +60,14 @@ public static class UsersApi
 
     /// <summary>Registers a customer, who then signs in at /connect/token with this email and password.</summary>
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUser(
-        RegisterUserRequest request, UsersDbContext db, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+        RegisterUserRequest request, UsersDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var user = new User
         {
             Name = request.Name,
             Email = request.Email,
             Age = request.Age,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = clock.GetStoredNow(),
             Role = UserRole.Customer
         };
         user.PasswordHash = hasher.HashPassword(user, request.Password);

@@ -3,9 +3,13 @@ using Shop.UserService.Model;
 
 namespace Shop.UserService.Data;
 
-public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options)
+/// <summary>The users database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
+public class UsersDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+
+    /// <summary>The key that signs access tokens, one row, kept here so that every replica signs with it.</summary>
+    public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -15,5 +19,24 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
         user.Property(u => u.Email).HasMaxLength(UserRules.MaxEmailLength).UseCollation("NOCASE");
         user.HasIndex(u => u.Email).IsUnique();
         user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+
+        modelBuilder.Entity<StoredSigningKey>().Property(k => k.Id).ValueGeneratedNever();
+
+        // OpenIddict's applications, authorizations, scopes and tokens are part of the model, whoever builds it.
+        modelBuilder.UseOpenIddict();
+    }
+}
+
+/// <summary>The users database on PostgreSQL, with its migrations in <c>Data/PostgresMigrations</c>.</summary>
+public sealed class PostgresUsersDbContext(DbContextOptions<PostgresUsersDbContext> options) : UsersDbContext(options)
+{
+    private const string CaseInsensitive = "case_insensitive";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // PostgreSQL has no NOCASE: an ICU collation that ignores case keeps emails unique whatever their case.
+        modelBuilder.HasCollation(CaseInsensitive, locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        modelBuilder.Entity<User>().Property(u => u.Email).UseCollation(CaseInsensitive);
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
 using Shop.Contracts;
 using Shop.ServiceDefaults;
 using Shop.UserService.Apis;
@@ -18,7 +20,7 @@ internal static class ServiceCollectionExtensions
     public static IHostApplicationBuilder AddUserServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
-        builder.AddSqliteDbContext<UsersDbContext>(ShopResources.UsersDatabase, options => options.UseOpenIddict());
+        builder.AddServiceDatabase<UsersDbContext, PostgresUsersDbContext>(ShopResources.UsersDatabase);
         builder.AddOptionalRedisClient(ShopResources.Cache);
         builder.Services.Configure<UserCacheOptions>(builder.Configuration.GetSection("UserCache"));
         builder.Services.AddSingleton<UserCache>();
@@ -35,7 +37,7 @@ internal static class ServiceCollectionExtensions
     {
         var identity = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
         builder.Services.Configure<IdentityOptions>(builder.Configuration.GetSection("Identity"));
-        var signingKey = SigningKey.LoadOrCreate(identity.SigningKeyPath ?? DefaultSigningKeyPath(builder.Configuration));
+        builder.Services.AddSingleton<SigningKeys>();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<UsersDbContext>())
@@ -48,7 +50,6 @@ internal static class ServiceCollectionExtensions
                 options.AcceptAnonymousClients();
                 options.RegisterScopes(ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead);
                 options.SetAccessTokenLifetime(identity.AccessTokenLifetime);
-                options.AddSigningKey(signingKey);
                 // Only access tokens are issued, and they are signed, not encrypted, so that every service can read them.
                 options.AddEphemeralEncryptionKey();
                 options.DisableAccessTokenEncryption();
@@ -57,12 +58,16 @@ internal static class ServiceCollectionExtensions
                     .DisableTransportSecurityRequirement();
             });
 
+        // Both read the key when their options are first built, after start has read it (SigningKeys.LoadAsync).
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys>((options, keys) =>
+            options.SigningCredentials.Add(new SigningCredentials(keys.Current, SecurityAlgorithms.RsaSha256)));
         builder.AddDefaultAuthentication(ShopServices.Users, options =>
         {
             options.Authority = null;
             options.TokenValidationParameters.ValidIssuer = ShopIdentity.Issuer;
-            options.TokenValidationParameters.IssuerSigningKey = signingKey;
         });
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((options, keys) =>
+            options.TokenValidationParameters.IssuerSigningKey = keys.Current);
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
         builder.AddDefaultRateLimiting(options => options.AddPolicy<string, SignInAddressPolicy>(TokenApi.AddressPolicy));
         // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
@@ -75,11 +80,5 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddSingleton<AccountRateLimiter>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-    }
-
-    private static string DefaultSigningKeyPath(IConfiguration configuration)
-    {
-        var database = new SqliteConnectionStringBuilder(configuration.GetConnectionString(ShopResources.UsersDatabase)).DataSource;
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database))!, "users-signing-key.pem");
     }
 }

@@ -2,7 +2,10 @@ namespace Shop.UserService.Identity;
 
 public sealed class IdentityOptions
 {
-    /// <summary>The PEM file of the RSA key that signs tokens; created at first start when missing.</summary>
+    /// <summary>
+    /// A PEM file with the RSA key that signs tokens, made when missing, for a deployment that manages the key itself.
+    /// Unset, the key is kept in the users database (<see cref="SigningKeys"/>).
+    /// </summary>
     public string? SigningKeyPath { get; set; }
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);

@@ -1,40 +1,72 @@
+using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>Reaches into a service's SQLite database, for tests that play what a crash would have left behind.</summary>
-public static class ServiceDatabase
+/// <summary>Reaches into a service's database, for tests that play what a crash would have left behind.</summary>
+/// <param name="Provider">The provider the service runs on: <see cref="DataProviders.Sqlite"/> or <see cref="DataProviders.Postgres"/>.</param>
+public sealed record ServiceDatabase(string Provider, string ConnectionString)
 {
-    /// <summary>Runs <paramref name="sql"/> on the database file and answers the first column of its first row, if any.</summary>
-    public static async Task<object?> ExecuteAsync(string databaseFile, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new SqliteConnection($"Data Source={databaseFile}");
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    public static ServiceDatabase SqliteFile(string path) => new(DataProviders.Sqlite, $"Data Source={path}");
 
-        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+    /// <summary>Runs <paramref name="sql"/> and answers the first column of its first row, if any.</summary>
+    public async Task<object?> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        return await ExecuteAsync(connection, null, sql, parameters);
     }
 
     /// <summary>
     /// Writes an order as the orders service leaves it when it stops between storing the order and confirming its
-    /// stock: Pending, placed long ago, one line. Answers its id.
+    /// stock: Pending, one line, placed at <paramref name="placedAt"/>; recovery takes it over once it is older than
+    /// <c>Ordering:PendingTimeout</c>. Answers its id. The SQL is the same on both providers.
     /// </summary>
-    public static async Task<int> InsertStrandedOrderAsync(string ordersDatabaseFile, int userId, int productId, decimal unitPrice, int quantity)
+    public async Task<int> InsertStrandedOrderAsync(int userId, int productId, decimal unitPrice, int quantity, DateTime placedAt)
     {
-        var total = (unitPrice * quantity).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var id = await ExecuteAsync(ordersDatabaseFile, """
-            INSERT INTO Orders (UserId, Status, CreatedAt, Currency, Total) VALUES ($user, 'Pending', '2000-01-01 00:00:00', 'EUR', $total);
-            INSERT INTO OrderLine (OrderId, ProductId, Sku, ProductName, UnitPrice, Quantity, LineTotal)
-                VALUES (last_insert_rowid(), $product, 'SKU', 'Stranded', $price, $quantity, $total);
-            SELECT OrderId FROM OrderLine WHERE Id = last_insert_rowid();
+        await using var connection = await OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        var id = Convert.ToInt32(await ExecuteAsync(connection, transaction, """
+            INSERT INTO "Orders" ("UserId", "Status", "CreatedAt", "Currency", "Total")
+                VALUES (@user, 'Pending', @createdAt, 'EUR', @total) RETURNING "Id"
             """,
-            ("$user", userId), ("$total", total), ("$product", productId),
-            ("$price", unitPrice.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("$quantity", quantity));
-        return Convert.ToInt32(id, System.Globalization.CultureInfo.InvariantCulture);
+            ("user", userId), ("createdAt", placedAt), ("total", unitPrice * quantity)),
+            CultureInfo.InvariantCulture);
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO "OrderLine" ("OrderId", "ProductId", "Sku", "ProductName", "UnitPrice", "Quantity", "LineTotal")
+                VALUES (@order, @product, 'SKU', 'Stranded', @price, @quantity, @total)
+            """,
+            ("order", id), ("product", productId), ("price", unitPrice), ("quantity", quantity), ("total", unitPrice * quantity));
+        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        return id;
+    }
+
+    /// <summary>Makes an order look placed at <paramref name="placedAt"/>, e.g. long enough ago for recovery to take it over now.</summary>
+    public Task BackdateOrderAsync(int orderId, DateTime placedAt) =>
+        ExecuteAsync("""UPDATE "Orders" SET "CreatedAt" = @placedAt WHERE "Id" = @id""", ("placedAt", placedAt), ("id", orderId));
+
+    private async Task<DbConnection> OpenAsync()
+    {
+        DbConnection connection = Provider == DataProviders.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    private static async Task<object?> ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 }

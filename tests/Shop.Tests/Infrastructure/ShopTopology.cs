@@ -50,11 +50,16 @@ public sealed class ShopTopology : IAsyncDisposable
     /// <summary>Everything the cache and the three services wrote to their consoles so far.</summary>
     public string ServiceLogText => _logs.Text;
 
-    /// <summary>The folder of the services' data, for tests that play a crash by writing to a database.</summary>
+    /// <summary>The folder of the services' data, which a restart on the same data is given.</summary>
     public string DataDirectory { get; }
 
-    /// <summary>The SQLite file of a service's database, e.g. <c>ordersdb</c>.</summary>
-    public string DatabaseFile(string database) => Path.Combine(DataDirectory, database + ".db");
+    /// <summary>The services' data provider: <see cref="TestDatabase.Provider"/>.</summary>
+    public string Provider => TestDatabase.Provider;
+
+    /// <summary>A service's database, e.g. <c>ordersdb</c>, for tests that play a crash by writing to it.</summary>
+    public async Task<ServiceDatabase> DatabaseAsync(string database) => Provider == DataProviders.Postgres
+        ? new(Provider, await _app.GetConnectionStringAsync(database) ?? throw new InvalidOperationException($"{database} has no connection string."))
+        : ServiceDatabase.SqliteFile(Path.Combine(DataDirectory, database + ".db"));
 
     /// <summary>The session of a customer registered by <see cref="ShopApi.CreateCustomerAsync"/>.</summary>
     public ShopSession Customer(int userId) => _customers[userId];
@@ -97,15 +102,18 @@ public sealed class ShopTopology : IAsyncDisposable
         try
         {
             var directory = dataDirectory ?? ownedDataDirectory!;
-            // The admin is seeded once per data folder, so a restart on the same folder needs the same password.
-            var adminPassword = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("admin:" + directory)));
+            // The admin is seeded, and a PostgreSQL cluster made, once per data folder: a restart on the same folder
+            // needs the same passwords.
+            var adminPassword = SecretOf("admin", directory);
+            var postgresPassword = SecretOf(ShopResources.Postgres, directory);
             var ordersClientSecret = Guid.NewGuid().ToString("N");
             ServiceLogs? logs = null;
-            var app = await TopologyLauncher.StartAsync(
+            var app = await TopologyLauncher.StartAsync(TestDatabase.Provider,
             [
                 $"Cache:Host={cacheHost}",
                 $"Data:Directory={directory}",
                 $"Parameters:admin-password={adminPassword}",
+                $"Parameters:{ShopResources.Postgres}-password={postgresPassword}",
                 $"Parameters:orders-client-secret={ordersClientSecret}",
                 // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
                 "RateLimits:WritesPerMinute=1000000",
@@ -118,16 +126,32 @@ public sealed class ShopTopology : IAsyncDisposable
                 .. settings
             ], StartTimeout, built: built => logs = new ServiceLogs(built));
 
-            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!, [adminPassword, ordersClientSecret]);
+            var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
+                TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
             topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
             topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             return topology;
         }
         catch when (ownedDataDirectory is not null)
         {
-            Directory.Delete(ownedDataDirectory, recursive: true);
+            RemoveData(ownedDataDirectory);
             throw;
         }
+    }
+
+    private static string SecretOf(string name, string dataDirectory) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{name}:{dataDirectory}")));
+
+    /// <summary>Removes a data folder the tests made, and the PostgreSQL cluster made for it wherever that lies.</summary>
+    public static void RemoveData(string dataDirectory)
+    {
+        var cluster = TopologyLauncher.PostgresClusterOf(dataDirectory);
+        if (!cluster.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && Directory.Exists(cluster))
+        {
+            Directory.Delete(cluster, recursive: true);
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
     }
 
     /// <summary>Stops a resource the way an orchestrator does, with SIGTERM to its process, and waits until Aspire sees it stopped.</summary>
@@ -135,6 +159,16 @@ public sealed class ShopTopology : IAsyncDisposable
     {
         await SignalAsync(resource, "-TERM");
         await WaitUntilStoppedAsync(resource);
+    }
+
+    /// <summary>
+    /// Stops the PostgreSQL server with a fast shutdown (SIGINT), which ends every connection at once, as a restart of a
+    /// managed server does; its smart shutdown (SIGTERM) would wait for the services' pooled connections to close.
+    /// </summary>
+    public async Task StopDatabaseServerAsync()
+    {
+        await SignalAsync(ShopResources.Postgres, "-INT");
+        await WaitUntilStoppedAsync(ShopResources.Postgres);
     }
 
     /// <summary>Kills a resource's process outright (SIGKILL), as a crash would, and waits until Aspire sees it stopped.</summary>
@@ -185,7 +219,7 @@ public sealed class ShopTopology : IAsyncDisposable
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable).WaitAsync(StartTimeout);
     }
 
-    /// <summary>The secrets of this topology: the admin's password, the orders service's client secret and the cache's password.</summary>
+    /// <summary>The secrets of this topology: the admin's password, the orders service's client secret, the database's password when there is one, and the cache's password.</summary>
     public async Task<IReadOnlyList<string>> SecretsAsync()
     {
         var cache = ConfigurationOptions.Parse(await _app.GetConnectionStringAsync(ShopResources.Cache)
@@ -253,29 +287,10 @@ public sealed class ShopTopology : IAsyncDisposable
             await _cache.DisposeAsync();
         }
 
-        // Killed at once rather than stopped: nothing a test topology holds needs a graceful stop (what the services
-        // acknowledged is committed), and the orchestrator's graceful stop costs seconds per topology.
-        foreach (var resource in TopologyLauncher.Resources)
-        {
-            if (_app.ResourceNotifications.TryGetCurrentState(resource, out var state)
-                && state.Snapshot.State?.Text == KnownResourceStates.Running
-                && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
-            {
-                try
-                {
-                    Process.GetProcessById(Convert.ToInt32(pid, CultureInfo.InvariantCulture)).Kill();
-                }
-                catch (ArgumentException)
-                {
-                    // It has ended already.
-                }
-            }
-        }
-
-        await _app.DisposeAsync();
+        await TopologyLauncher.StopAsync(_app, Provider);
         if (_ownedDataDirectory is not null)
         {
-            Directory.Delete(_ownedDataDirectory, recursive: true);
+            RemoveData(_ownedDataDirectory);
         }
     }
 }

@@ -302,13 +302,10 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
     /// <summary>What the three services have stored: users (and the corpus customer's record), products, reservations, orders and idempotency keys.</summary>
     private async Task<string> SnapshotAsync(int? customerId)
     {
-        var users = await ServiceDatabase.ExecuteAsync(Users.DatabaseFile,
-            "SELECT count(*) || ';' || coalesce((SELECT Name || ',' || Email || ',' || Age FROM Users WHERE Id = $id), '') FROM Users",
+        var users = await Users.Database.ExecuteAsync("SELECT count(*) || ';' || coalesce((SELECT Name || ',' || Email || ',' || Age FROM Users WHERE Id = $id), '') FROM Users",
             ("$id", customerId ?? 0));
-        var products = await ServiceDatabase.ExecuteAsync(Products.DatabaseFile,
-            "SELECT group_concat(Id || ':' || Sku || ':' || Name || ':' || Price || ':' || Currency || ':' || Stock, ' ') || ';' || (SELECT count(*) FROM Reservations) FROM Products");
-        var orders = await ServiceDatabase.ExecuteAsync(Orders.DatabaseFile,
-            "SELECT count(*) || ';' || (SELECT count(*) FROM IdempotencyRecords) FROM Orders");
+        var products = await Products.Database.ExecuteAsync("SELECT group_concat(Id || ':' || Sku || ':' || Name || ':' || Price || ':' || Currency || ':' || Stock, ' ') || ';' || (SELECT count(*) FROM Reservations) FROM Products");
+        var orders = await Orders.Database.ExecuteAsync("SELECT count(*) || ';' || (SELECT count(*) FROM IdempotencyRecords) FROM Orders");
         return $"users={users} products={products} orders={orders}";
     }
 }

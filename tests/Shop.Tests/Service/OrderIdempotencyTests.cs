@@ -101,8 +101,7 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
             var key = Guid.NewGuid().ToString();
             var first = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
             // As if the service had stopped after placing the order but before keeping its answer, long ago.
-            Assert.Equal(1L, await ServiceDatabase.ExecuteAsync(Orders.DatabaseFile,
-                "UPDATE IdempotencyRecords SET Result = NULL, CreatedAt = '2000-01-01 00:00:00' WHERE Key = $key; SELECT changes()",
+            Assert.Equal(1L, await Orders.Database.ExecuteAsync("UPDATE IdempotencyRecords SET Result = NULL, CreatedAt = '2000-01-01 00:00:00' WHERE Key = $key; SELECT changes()",
                 ("$key", $"{customer}:{key}")));
 
             var repeat = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
@@ -123,7 +122,7 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
             var key = Guid.NewGuid().ToString();
             var earlier = await (await client.PlaceOrderAsync(earlierKey, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
             // As if a request with the same body had claimed the key long ago, and the service had stopped before storing its order.
-            Assert.Equal(1L, await ServiceDatabase.ExecuteAsync(Orders.DatabaseFile, """
+            Assert.Equal(1L, await Orders.Database.ExecuteAsync("""
                 INSERT INTO IdempotencyRecords (Key, RequestHash, CreatedAt)
                     SELECT $key, RequestHash, '2000-01-01 00:00:00' FROM IdempotencyRecords WHERE Key = $earlierKey;
                 SELECT changes();

@@ -110,9 +110,9 @@ public sealed class OrderMetricsTests(OrderMetricsTests.Service service) : IClas
     {
         _orders.Peers.AddProduct(401, stock: 10);
         using var recovered = Collect("shop.orders.recovered");
-        var held = await ServiceDatabase.InsertStrandedOrderAsync(_orders.DatabaseFile, Customer, 401, 5m, 2);
+        var held = await _orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 2, placedAt: DateTime.UtcNow);
         _orders.Peers.Hold(held, 401, 2);
-        await ServiceDatabase.InsertStrandedOrderAsync(_orders.DatabaseFile, Customer, 401, 5m, 3);
+        await _orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 3, placedAt: DateTime.UtcNow);
 
         await Eventually.HoldsAsync(() => Task.FromResult(recovered.GetMeasurementSnapshot().Count == 2), "Recovery did not finish both orders.");
 

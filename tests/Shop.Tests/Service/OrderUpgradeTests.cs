@@ -27,8 +27,7 @@ public sealed class OrderUpgradeTests
         using var client = orders.As(Caller.Customer(customer));
         // Starts the service on the earlier database, which it upgrades, and gives the request fingerprint of this body.
         await (await client.PlaceOrderAsync("probe", (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await ServiceDatabase.ExecuteAsync(orders.DatabaseFile,
-            "UPDATE IdempotencyRecords SET RequestHash = (SELECT RequestHash FROM IdempotencyRecords WHERE Key = $probe) WHERE Key <> $probe",
+        await orders.Database.ExecuteAsync("UPDATE IdempotencyRecords SET RequestHash = (SELECT RequestHash FROM IdempotencyRecords WHERE Key = $probe) WHERE Key <> $probe",
             ("$probe", $"{customer}:probe"));
 
         var placedBefore = await (await client.PlaceOrderAsync("placed", (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
@@ -53,7 +52,7 @@ public sealed class OrderUpgradeTests
             await db.GetService<IMigrator>().MigrateAsync(AnswersKeptAsHttp, Cancellation);
         }
 
-        await ServiceDatabase.ExecuteAsync(databaseFile, """
+        await ServiceDatabase.SqliteFile(databaseFile).ExecuteAsync("""
             INSERT INTO Orders (Id, UserId, Status, CreatedAt, Currency, Total, IdempotencyKey)
                 VALUES (1, $customer, 'Confirmed', $answeredAt, 'EUR', 20, $placedKey);
             INSERT INTO OrderLine (OrderId, ProductId, Sku, ProductName, UnitPrice, Quantity, LineTotal)

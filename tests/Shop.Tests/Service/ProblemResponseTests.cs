@@ -51,7 +51,7 @@ public sealed class ProblemResponseTests(InProcessServicesFixture services)
         var errors = (await response.ReadProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         Assert.Equal(["Age", "Email", "Name"], errors.EnumerateObject().Select(p => p.Name).Order());
         // Other tests register users on this service meanwhile: only a row of this request would show it created something.
-        Assert.Equal(0L, await ServiceDatabase.ExecuteAsync(services.Users.DatabaseFile, "SELECT count(*) FROM Users WHERE Email = 'not-an-email' OR Name = ''"));
+        Assert.Equal(0L, await services.Users.Database.ExecuteAsync("SELECT count(*) FROM Users WHERE Email = 'not-an-email' OR Name = ''"));
     }
 
     [Fact]

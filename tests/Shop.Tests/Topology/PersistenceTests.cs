@@ -35,7 +35,7 @@ public sealed class PersistenceTests
         }
         finally
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            ShopTopology.RemoveData(dataDirectory);
         }
     }
 }

@@ -225,6 +225,23 @@ namespace Shop.UserService.Data.Migrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.StoredSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SigningKeys");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.User", b =>
                 {
                     b.Property<int>("Id")

@@ -36,8 +36,11 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
 
     protected abstract string DatabaseName { get; }
 
-    /// <summary>The path of the service's SQLite file, for tests that play a crash by writing to it.</summary>
+    /// <summary>The path of the service's SQLite file, for tests that write it before the service starts.</summary>
     public string DatabaseFile => Path.Combine(DataDirectory, DatabaseName + ".db");
+
+    /// <summary>The service's database, for tests that play a crash by writing to it.</summary>
+    public ServiceDatabase Database => ServiceDatabase.SqliteFile(DatabaseFile);
 
     /// <summary>Settings of this service, as the AppHost would pass them.</summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];

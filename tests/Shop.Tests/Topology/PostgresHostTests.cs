@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>
+/// What a user who points the shop at PostgreSQL meets when the setting is wrong or the server cannot be reached: the
+/// AppHost refuses at once, saying which setting is wrong without showing its value, or the databases turn unhealthy and
+/// the services say which one they wait for. Never a hang, never SQLite instead. No server is needed for either.
+/// </summary>
+public sealed class PostgresHostTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private const string Password = "a-password-that-must-not-show";
+
+    public static TheoryData<string, string[], string> RefusedSettings() => new()
+    {
+        { "mysql", [], "Data:Provider" },
+        { DataProviders.Postgres, ["Data:PostgresHost=cloud"], "Data:PostgresHost" },
+        { DataProviders.Postgres, ["Data:PostgresHost=external"], "ConnectionStrings:postgres is not set" },
+        { DataProviders.Postgres, [$"ConnectionStrings:postgres=Host=localhost;Password={Password};Colour=blue"], "ConnectionStrings:postgres is not a PostgreSQL connection string" },
+        { DataProviders.Postgres, [$"ConnectionStrings:postgres=Password={Password}"], "ConnectionStrings:postgres names no Host" }
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedSettings))]
+    public async Task AWrongDatabaseSettingStopsTheAppHostNamingItButNotItsSecret(string provider, string[] settings, string message)
+    {
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await TopologyLauncher.StartAsync(provider, settings, Timeout));
+
+        Assert.Contains(message, exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, exception.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableExternalServerTurnsTheDatabasesUnhealthyAndTheServicesSayWhichTheyWaitFor()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-external-").FullName;
+        var app = await TopologyLauncher.StartAsync(DataProviders.Postgres,
+        [
+            $"ConnectionStrings:postgres=Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Password={Password}",
+            $"Data:Directory={dataDirectory}",
+            $"Parameters:admin-password={Guid.NewGuid():N}",
+            $"Parameters:orders-client-secret={Guid.NewGuid():N}"
+        ], Timeout, healthy: [ShopResources.Cache]);
+        using var logs = new ServiceLogs(app);
+        try
+        {
+            foreach (var database in ShopResources.Databases)
+            {
+                await app.ResourceNotifications.WaitForResourceAsync(database, e => e.Snapshot.HealthStatus == HealthStatus.Unhealthy,
+                    TestContext.Current.CancellationToken).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+            }
+
+            await Eventually.HoldsAsync(() => Task.FromResult(ShopResources.Databases.All(database =>
+                    logs.Text.Contains($"The database {database} cannot be reached", StringComparison.Ordinal))),
+                "The services did not say which database they wait for.");
+            Assert.DoesNotContain(Password, logs.Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TopologyLauncher.StopAsync(app, DataProviders.Postgres);
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on: one the system just gave out and took back.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
