@@ -5,6 +5,9 @@ namespace Shop.AppHost;
 /// <summary>The services' databases: a SQLite file each in the data folder, or a database each on one PostgreSQL server.</summary>
 internal sealed class ServiceDatabases(string provider, string dataDirectory, PostgresDatabases? postgres)
 {
+    /// <summary><see cref="DataProviders.Sqlite"/> or <see cref="DataProviders.Postgres"/>.</summary>
+    public string Provider => provider;
+
     /// <summary>Gives <paramref name="service"/> its database <paramref name="name"/>, and tells it which provider to use.</summary>
     public IResourceBuilder<ProjectResource> Attach(IResourceBuilder<ProjectResource> service, string name)
     {

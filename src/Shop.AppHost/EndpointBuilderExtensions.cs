@@ -4,30 +4,57 @@ namespace Shop.AppHost;
 
 internal static class EndpointBuilderExtensions
 {
+    public const string ReplicasSettingName = "Services:Replicas";
+
     /// <summary>
-    /// Serves the project's http endpoint itself rather than behind the orchestrator's proxy: callers save
-    /// a hop on every request, and a stopped service refuses connections at once, so its callers fail fast
-    /// instead of waiting for a timeout. The port is the launch profile's unless <c>Services:FixedPorts</c>
-    /// is false, which takes free ports so that a second topology (the tests, the benchmark) can run beside this one.
+    /// Gives the project its http endpoint and <paramref name="replicas"/> processes. One process serves the endpoint
+    /// itself rather than behind the orchestrator's proxy: callers save a hop on every request, and a stopped service
+    /// refuses connections at once, so its callers fail fast instead of waiting for a timeout. Several replicas cannot
+    /// share a port, so the orchestrator's proxy serves it and spreads the connections over them. The port is the
+    /// launch profile's unless <c>Services:FixedPorts</c> is false, which takes free ports so that a second topology
+    /// (the tests, the benchmark) can run beside this one.
     /// <para>
     /// The services speak plain HTTP inside the topology, so they are given no HTTPS certificate: without this,
     /// Aspire counts every project as using TLS and, on a machine without a trusted developer certificate, shows
     /// an error banner on every dashboard page for a certificate nothing here uses.
     /// </para>
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDirectHttpEndpoint(this IResourceBuilder<ProjectResource> builder)
+    public static IResourceBuilder<ProjectResource> WithServiceEndpoint(this IResourceBuilder<ProjectResource> builder, int replicas)
     {
         var fixedPorts = builder.ApplicationBuilder.Configuration.GetValue("Services:FixedPorts", defaultValue: true);
-        return builder
+        builder
             .WithEndpoint("http", endpoint =>
             {
-                endpoint.IsProxied = false;
+                endpoint.IsProxied = replicas > 1;
                 if (!fixedPorts)
                 {
                     endpoint.Port = null;
                 }
             })
             .WithoutDeveloperCertificate();
+        return replicas > 1 ? builder.WithReplicas(replicas) : builder;
+    }
+
+    /// <summary>
+    /// How many processes each service runs: <c>Services:Replicas</c>, 1 by default. Replicas share their service's
+    /// database, so more than one needs PostgreSQL: a SQLite file belongs to one process.
+    /// </summary>
+    public static int GetServiceReplicas(this IDistributedApplicationBuilder builder, ServiceDatabases databases)
+    {
+        var replicas = builder.Configuration.GetValue(ReplicasSettingName, defaultValue: 1);
+        if (replicas < 1)
+        {
+            throw new InvalidOperationException($"{ReplicasSettingName} is {replicas}; it must be 1 or more.");
+        }
+
+        if (replicas > 1 && databases.Provider != DataProviders.Postgres)
+        {
+            throw new InvalidOperationException(
+                $"{ReplicasSettingName} is {replicas}, but the data is in SQLite files, which one process each may own: " +
+                $"add --{DataProviders.Setting}={DataProviders.Postgres} to share a PostgreSQL database between the replicas, or run one replica.");
+        }
+
+        return replicas;
     }
 
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental in Aspire 13.6; it only switches off a certificate this resource never serves.

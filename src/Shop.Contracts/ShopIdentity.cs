@@ -13,6 +13,14 @@ public static class ShopIdentity
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
     public const string ScopeClaim = "scope";
+
+    /// <summary>
+    /// How often the users service reads its signing keys again and every service fetches the published set again: a
+    /// new key is published that long, at least, before it signs.
+    /// </summary>
+    public const string KeyRefreshIntervalSetting = "Identity:KeyRefreshInterval";
+
+    public static readonly TimeSpan DefaultKeyRefreshInterval = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The roles of people; services have scopes instead.</summary>

@@ -2,7 +2,10 @@ using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Shop.Contracts;
 using Shop.ServiceDefaults;
 
@@ -21,9 +24,12 @@ public static class AuthenticationExtensions
     public static IHostApplicationBuilder AddDefaultAuthentication(
         this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
     {
+        var keyRefreshInterval = builder.Configuration.GetValue(ShopIdentity.KeyRefreshIntervalSetting, ShopIdentity.DefaultKeyRefreshInterval);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
+                // The keys are fetched again on schedule (IssuerKeyRefresh), which this lower bound between fetches must allow.
+                options.RefreshInterval = TimeSpan.FromSeconds(1);
                 options.Authority = ShopIdentity.Issuer;
                 options.Audience = audience;
                 // Inside the topology the services speak http; tokens still carry their own signature.
@@ -60,6 +66,9 @@ public static class AuthenticationExtensions
                     options.ConfigurationManager = new IssuerConfigurationManager(manager, ShopIdentity.IssuerService);
                 }
             });
+
+        builder.Services.AddHostedService(services => new IssuerKeyRefresh(
+            services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(), keyRefreshInterval, services.GetRequiredService<ILogger<IssuerKeyRefresh>>()));
 
         // Each endpoint names its policy; there is no fallback policy, so that an unknown route, method or
         // content type gets its own 404, 405 or 415 rather than a 401.

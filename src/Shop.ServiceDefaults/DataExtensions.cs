@@ -55,12 +55,14 @@ public static class DataExtensions
                 },
                 options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(PostgresRetries, PostgresRetryDelay, errorCodesToAdd: null)));
             builder.Services.AddScoped<TContext>(services => services.GetRequiredService<TPostgresContext>());
+            builder.Services.AddSingleton<WorkLease>(new PostgresWorkLease(WithPoolLimit(connectionString)!));
             return builder;
         }
 
         builder.Services.AddDbContextPool<TContext>(options =>
             options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeoutInterceptor.Instance));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
+        builder.Services.AddSingleton<WorkLease, ProcessWorkLease>();
         return builder;
     }
 
@@ -108,6 +110,8 @@ public static class DataExtensions
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();
+        // Replicas start together: one migrates (and seeds) while the others wait, then find nothing left to do.
+        await using var lease = await app.Services.GetRequiredService<WorkLease>().AcquireAsync("migrations", stopping);
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var connectionString = db.Database.GetConnectionString();
         string location;

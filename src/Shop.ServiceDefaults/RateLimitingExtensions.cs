@@ -35,16 +35,21 @@ public static class RateLimitingExtensions
                     ? $"user:{userId}"
                     : $"address:{context.Connection.RemoteIpAddress}";
                 var writesPerMinute = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WritesPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = writesPerMinute,
-                    Window = TimeSpan.FromMinutes(1)
-                });
+                return context.RequestServices.SharedOrLocalWindow($"writes:{partition}", writesPerMinute, TimeSpan.FromMinutes(1));
             });
             configure?.Invoke(options);
         });
         return builder;
     }
+
+    /// <summary>
+    /// A fixed window of <paramref name="permitLimit"/> for <paramref name="partition"/>, shared by every replica through
+    /// the cache where the service has one (<see cref="SharedWindowLimiter"/>), else this process's own.
+    /// </summary>
+    public static RateLimitPartition<string> SharedOrLocalWindow(this IServiceProvider services, string partition, int permitLimit, TimeSpan window) =>
+        services.GetService<OptionalCache>() is { } cache
+            ? RateLimitPartition.Get(partition, _ => new SharedWindowLimiter(partition, permitLimit, window, cache, services.GetRequiredService<TimeProvider>()))
+            : RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window });
 
     /// <summary>Answers a refused request with a 429 problem and, when the limiter knows it, Retry-After.</summary>
     public static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)

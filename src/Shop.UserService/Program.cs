@@ -16,6 +16,7 @@ app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapTokenApi();
 app.MapUsersApi();
+app.MapSigningKeysApi();
 
 await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);

@@ -81,7 +81,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(
-        int id, UserRequest request, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, UserRequest request, ClaimsPrincipal caller, UsersDbContext db, CacheInvalidations invalidations, CancellationToken cancellationToken)
     {
         var user = MayAccess(caller, id) ? await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken) : null;
         if (user is null)
@@ -90,24 +90,38 @@ public static class UsersApi
         }
 
         (user.Name, user.Email, user.Age) = (request.Name, request.Email, request.Age);
+        var invalidation = invalidations.Record(id);
         if (!await db.TrySaveChangesAsync(cancellationToken))
         {
             return EmailTaken(request.Email);
         }
 
-        await cache.InvalidateAsync(id);
+        await invalidations.SendAsync(invalidation, cancellationToken);
         return TypedResults.Ok(user.ToResponse());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
-        int id, ClaimsPrincipal caller, UsersDbContext db, UserCache cache, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, UsersDbContext db, CacheInvalidations invalidations, CancellationToken cancellationToken)
     {
-        if (!MayAccess(caller, id) || await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        CacheInvalidation? invalidation = null;
+        var deleted = MayAccess(caller, id) && await db.InTransactionAsync(async (transaction, attempt) =>
+        {
+            if (await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(attempt) == 0)
+            {
+                return false;
+            }
+
+            invalidation = invalidations.Record(id);
+            await db.SaveChangesAsync(attempt);
+            await transaction.CommitAsync(attempt);
+            return true;
+        }, cancellationToken);
+        if (!deleted)
         {
             return UserNotFound(id);
         }
 
-        await cache.InvalidateAsync(id);
+        await invalidations.SendAsync(invalidation!, cancellationToken);
         return TypedResults.NoContent();
     }
 

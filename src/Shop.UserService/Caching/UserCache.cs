@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -23,8 +22,8 @@ public sealed class UserCacheOptions
 /// lookup stores its copy only if the version is still the one it saw before reading the database.
 /// <para>
 /// The cache is optional (<see cref="OptionalCache"/>): when it is away or slow, lookups go to the database.
-/// An invalidation that cannot reach it is kept, and <see cref="RetryPendingInvalidationsAsync"/> sends it
-/// again until the cache takes it, so that no reader keeps a copy older than an answered update.
+/// An invalidation that cannot reach it stays recorded in the database (<see cref="CacheInvalidations"/>) and is
+/// sent again until the cache takes it, so that no reader keeps a copy older than an answered update.
 /// </para>
 /// </remarks>
 public sealed class UserCache
@@ -32,8 +31,6 @@ public sealed class UserCache
     private readonly OptionalCache _cache;
     private readonly JsonSerializerOptions _serializerOptions;
     private readonly TimeSpan _timeToLive;
-    // User id → how many invalidations of it the cache missed; a retry removes the entry only if none was added meanwhile.
-    private readonly ConcurrentDictionary<int, int> _pendingInvalidations = new();
 
     public UserCache(OptionalCache cache, IOptions<UserCacheOptions> options, IOptions<JsonOptions> json)
     {
@@ -74,15 +71,8 @@ public sealed class UserCache
         }, false);
     }
 
-    public async Task InvalidateAsync(int id)
-    {
-        if (!await TryInvalidateAsync(id))
-        {
-            _pendingInvalidations.AddOrUpdate(id, 1, (_, missed) => missed + 1);
-        }
-    }
-
-    private Task<bool> TryInvalidateAsync(int id) => _cache.TryAsync(database =>
+    /// <summary>Removes the entry and bumps its version; false when the cache did not take it.</summary>
+    public Task<bool> TryInvalidateAsync(int id) => _cache.TryAsync(database =>
     {
         var transaction = database.CreateTransaction();
         _ = transaction.StringIncrementAsync(VersionKey(id));
@@ -91,18 +81,6 @@ public sealed class UserCache
         _ = transaction.KeyDeleteAsync(EntryKey(id));
         return transaction.ExecuteAsync();
     }, false);
-
-    /// <summary>Sends the invalidations the cache missed again; those it still misses stay pending.</summary>
-    public async Task RetryPendingInvalidationsAsync()
-    {
-        foreach (var pending in _pendingInvalidations)
-        {
-            if (await TryInvalidateAsync(pending.Key))
-            {
-                _pendingInvalidations.TryRemove(pending);
-            }
-        }
-    }
 
     private static RedisKey EntryKey(int id) => UserCacheEntry.Key(id);
 

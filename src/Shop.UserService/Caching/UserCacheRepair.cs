@@ -3,9 +3,10 @@ using Shop.ServiceDefaults;
 namespace Shop.UserService.Caching;
 
 /// <summary>Every second, sends the invalidations the cache missed again, so that they reach it soon after it is back.</summary>
-public sealed class UserCacheRepair(UserCache cache, IServiceScopeFactory scopes, ILogger<UserCacheRepair> logger) : PeriodicWorker(scopes, logger)
+public sealed class UserCacheRepair(IServiceScopeFactory scopes, ILogger<UserCacheRepair> logger) : PeriodicWorker(scopes, logger)
 {
     protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(1);
 
-    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) => cache.RetryPendingInvalidationsAsync();
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<CacheInvalidations>().SendPendingAsync(cancellationToken);
 }

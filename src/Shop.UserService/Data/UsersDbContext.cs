@@ -11,6 +11,9 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options)
     /// <summary>The key that signs access tokens, one row, kept here so that every replica signs with it.</summary>
     public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
 
+    /// <summary>Invalidations of the user cache still owed to it, written with the change that needs them.</summary>
+    public DbSet<CacheInvalidation> CacheInvalidations => Set<CacheInvalidation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var user = modelBuilder.Entity<User>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Shop.Contracts;
@@ -24,6 +25,7 @@ internal static class ServiceCollectionExtensions
         builder.AddOptionalRedisClient(ShopResources.Cache);
         builder.Services.Configure<UserCacheOptions>(builder.Configuration.GetSection("UserCache"));
         builder.Services.AddSingleton<UserCache>();
+        builder.Services.AddScoped<CacheInvalidations>();
         builder.Services.AddHostedService<UserCacheRepair>();
         builder.AddIdentityProvider();
         return builder;
@@ -38,6 +40,8 @@ internal static class ServiceCollectionExtensions
         var identity = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
         builder.Services.Configure<IdentityOptions>(builder.Configuration.GetSection("Identity"));
         builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeys>());
+        builder.Services.AddHostedService<SigningKeyRefresh>();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<UsersDbContext>())
@@ -53,21 +57,23 @@ internal static class ServiceCollectionExtensions
                 // Only access tokens are issued, and they are signed, not encrypted, so that every service can read them.
                 options.AddEphemeralEncryptionKey();
                 options.DisableAccessTokenEncryption();
+                options.AddEventHandler(SignWithCurrentKey.Descriptor);
                 options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
             });
 
-        // Both read the key when their options are first built, after start has read it (SigningKeys.LoadAsync).
+        // OpenIddict publishes every key of its options' signing credentials; the options are built again whenever the
+        // set changes (SigningKeys is their change token source), after start has read it (SigningKeys.LoadAsync).
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<SigningKeys>((options, keys) =>
-            options.SigningCredentials.Add(new SigningCredentials(keys.Current, SecurityAlgorithms.RsaSha256)));
+            options.SigningCredentials.AddRange(keys.Published.Select(key => new SigningCredentials(key, SecurityAlgorithms.RsaSha256))));
         builder.AddDefaultAuthentication(ShopServices.Users, options =>
         {
             options.Authority = null;
             options.TokenValidationParameters.ValidIssuer = ShopIdentity.Issuer;
         });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((options, keys) =>
-            options.TokenValidationParameters.IssuerSigningKey = keys.Current);
+            options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Published);
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
         builder.AddDefaultRateLimiting(options => options.AddPolicy<string, SignInAddressPolicy>(TokenApi.AddressPolicy));
         // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
@@ -77,7 +83,7 @@ internal static class ServiceCollectionExtensions
             .WithMethods(HttpMethods.Post)
             .AllowAnyHeader()));
         builder.Services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<AccountRateLimiter>();
+        builder.Services.AddScoped<AccountSignInLimit>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
     }

@@ -10,6 +10,9 @@ public sealed class IdentityOptions
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a new signing key is published before it signs: longer than every service takes to fetch the key set.</summary>
+    public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>
     public Dictionary<string, string> Clients { get; set; } = [];
 

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Shop.UserService.Identity;
 
-/// <summary>Limits sign-ins per client address to <c>RateLimits:SignInsPerAddressPerMinute</c> (60), and counts those it refuses.</summary>
+/// <summary>
+/// Limits sign-ins per client address to <c>RateLimits:SignInsPerAddressPerMinute</c> (60), across every replica through
+/// the cache (each alone while it is away), and counts those it refuses.
+/// </summary>
 public sealed class SignInAddressPolicy(IOptions<SignInLimitOptions> options, UserMetrics metrics) : IRateLimiterPolicy<string>
 {
     private readonly int _permitLimit = options.Value.SignInsPerAddressPerMinute;
@@ -16,9 +19,6 @@ public sealed class SignInAddressPolicy(IOptions<SignInLimitOptions> options, Us
     };
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetFixedWindowLimiter(httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = _permitLimit,
-            Window = TimeSpan.FromMinutes(1)
-        });
+        httpContext.RequestServices.SharedOrLocalWindow(
+            $"sign-ins:{httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"}", _permitLimit, TimeSpan.FromMinutes(1));
 }

@@ -1,53 +1,177 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using Shop.ServiceDefaults;
 using Shop.UserService.Data;
 using Shop.UserService.Model;
 
 namespace Shop.UserService.Identity;
 
 /// <summary>
-/// The RSA key that signs access tokens. It is kept in the users database, made there at first start, so that every
-/// replica signs with the same key wherever it runs. When <c>Identity:SigningKeyPath</c> is set it is read from that PEM
-/// file instead (and made there when missing), for a deployment that manages the key itself, e.g. as a mounted secret.
+/// The RSA keys that sign access tokens, kept in the users database so that every replica signs with the same key and
+/// publishes the same set. A new key is added (<see cref="AddAsync"/>) ahead of its use: it is published at once and
+/// signs from <c>Identity:KeyActivationDelay</c> later, by when every service has fetched it; the key it replaces stays
+/// published for a token's lifetime after, so that the tokens it signed stay good until they expire. Each replica reads
+/// the set again every <c>Identity:KeyRefreshInterval</c>.
+/// <para>
+/// When <c>Identity:SigningKeyPath</c> is set, the one key is read from that PEM file instead (and made there when
+/// missing), for a deployment that manages the key itself, e.g. as a mounted secret; it is not rotated here.
+/// </para>
 /// </summary>
-public sealed class SigningKeys(IOptions<IdentityOptions> options, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class SigningKeys(IOptions<IdentityOptions> options, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SigningKeys> logger)
+    : IOptionsChangeTokenSource<OpenIddictServerOptions>
 {
-    private RsaSecurityKey? _current;
+    // Tokens are checked with a few minutes' leeway for clocks that differ; a retired key stays published that much longer.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public RsaSecurityKey Current => _current ?? throw new InvalidOperationException("The signing key is read at start, after the database is migrated.");
+    private KeySet? _set;
+    private CancellationTokenSource _changes = new();
 
+    /// <summary>The key that signs new tokens.</summary>
+    public RsaSecurityKey Current => Set.Signing;
+
+    /// <summary>Every key a valid token may be signed with, the signing key first.</summary>
+    public IReadOnlyList<RsaSecurityKey> Published => Set.Published;
+
+    /// <summary>Whether the key comes from <c>Identity:SigningKeyPath</c>, outside the shop's reach.</summary>
+    public bool ManagedOutside => options.Value.SigningKeyPath is { Length: > 0 };
+
+    public string? Name => Options.DefaultName;
+
+    private KeySet Set => _set ?? throw new InvalidOperationException("The signing keys are read at start, after the database is migrated.");
+
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(_changes.Token);
+
+    /// <summary>Reads the keys at start, making the first when there is none.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var pem = options.Value.SigningKeyPath is { Length: > 0 } path
-            ? await LoadOrCreateFileAsync(path, cancellationToken)
-            : await LoadOrCreateStoredAsync(cancellationToken);
+        if (ManagedOutside)
+        {
+            var key = KeyOf(await LoadOrCreateFileAsync(options.Value.SigningKeyPath!, cancellationToken));
+            _set = new KeySet(key, [key]);
+            return;
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+            if (!await db.SigningKeys.AnyAsync(cancellationToken))
+            {
+                var now = clock.GetStoredNow();
+                db.SigningKeys.Add(new StoredSigningKey { Id = 1, Pem = NewKeyPem(), CreatedAt = now, ActivatesAt = now });
+                // When another replica made the first key meanwhile, this one signs with that.
+                await db.TrySaveChangesAsync(cancellationToken);
+            }
+        }
+
+        await RefreshAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the keys again, and lets the token issuer know when the set changed.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (ManagedOutside)
+        {
+            return;
+        }
+
+        List<StoredSigningKey> stored;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            stored = await scope.ServiceProvider.GetRequiredService<UsersDbContext>().SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        }
+
+        var set = KeySetOf(stored, clock.GetUtcNow());
+        if (_set is { } old && old.Signing.KeyId == set.Signing.KeyId && old.Published.Select(k => k.KeyId).SequenceEqual(set.Published.Select(k => k.KeyId)))
+        {
+            return;
+        }
+
+        _set = set;
+        logger.LogInformation("Signing with key {KeyId}; publishing {KeyIds}", set.Signing.KeyId, string.Join(", ", set.Published.Select(k => k.KeyId)));
+        var changed = Interlocked.Exchange(ref _changes, new CancellationTokenSource());
+        await changed.CancelAsync();
+        changed.Dispose();
+    }
+
+    /// <summary>Adds a new key, published now and signing from <c>Identity:KeyActivationDelay</c> later.</summary>
+    public async Task<SigningKeyState> AddAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+        var now = clock.GetStoredNow();
+        // Two admins adding a key at once: the second takes the next id.
+        for (var attempt = 0; ; attempt++)
+        {
+            var key = new StoredSigningKey
+            {
+                Id = await db.SigningKeys.MaxAsync(k => k.Id, cancellationToken) + 1,
+                Pem = NewKeyPem(),
+                CreatedAt = now,
+                ActivatesAt = now + options.Value.KeyActivationDelay
+            };
+            db.SigningKeys.Add(key);
+            if (await db.TrySaveChangesAsync(cancellationToken))
+            {
+                await RefreshAsync(cancellationToken);
+                return StatesOf([.. await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken)], now).Single(s => s.KeyId == KeyOf(key.Pem).KeyId);
+            }
+
+            db.ChangeTracker.Clear();
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("No free id for a new signing key.");
+            }
+        }
+    }
+
+    /// <summary>Every key the database holds, and what each does now.</summary>
+    public async Task<IReadOnlyList<SigningKeyState>> DescribeAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<UsersDbContext>().SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        return StatesOf(stored, clock.GetUtcNow());
+    }
+
+    private IReadOnlyList<SigningKeyState> StatesOf(List<StoredSigningKey> stored, DateTimeOffset now)
+    {
+        var set = KeySetOf(stored, now);
+        return [.. stored.OrderBy(k => k.ActivatesAt).ThenBy(k => k.Id).Select(key => StateOf(key, KeyOf(key.Pem).KeyId))];
+
+        SigningKeyState StateOf(StoredSigningKey key, string keyId) => new(keyId, key.CreatedAt, key.ActivatesAt,
+            keyId == set.Signing.KeyId ? SigningKeyState.Signing
+            : key.ActivatesAt > now ? SigningKeyState.Pending
+            : set.Published.Any(published => published.KeyId == keyId) ? SigningKeyState.Retiring
+            : SigningKeyState.Retired);
+    }
+
+    /// <summary>
+    /// The newest key whose time has come signs; keys still to come are published ahead, and each key replaced less
+    /// than a token's lifetime (and the clock leeway) ago stays published.
+    /// </summary>
+    private KeySet KeySetOf(List<StoredSigningKey> stored, DateTimeOffset now)
+    {
+        var ordered = stored.OrderBy(k => k.ActivatesAt).ThenBy(k => k.Id).ToList();
+        var signing = Math.Max(0, ordered.FindLastIndex(k => k.ActivatesAt <= now));
+        var keepSince = now - options.Value.AccessTokenLifetime - ClockSkew;
+        var published = ordered
+            .Where((k, i) => i >= signing || ordered[i + 1].ActivatesAt > keepSince)
+            .OrderBy(k => k == ordered[signing] ? 0 : 1)
+            .Select(k => KeyOf(k.Pem))
+            .ToList();
+        return new KeySet(published[0], published);
+    }
+
+    private static RsaSecurityKey KeyOf(string pem)
+    {
         var rsa = RSA.Create();
         rsa.ImportFromPem(pem);
         // A stable key id lets validators pick the key from the published set across restarts.
         var keyId = Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
-        _current = new RsaSecurityKey(rsa) { KeyId = keyId };
-    }
-
-    private async Task<string> LoadOrCreateStoredAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
-        if (await db.SigningKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == StoredSigningKey.CurrentId, cancellationToken) is { } stored)
-        {
-            return stored.Pem;
-        }
-
-        var pem = NewKeyPem();
-        db.SigningKeys.Add(new StoredSigningKey { Id = StoredSigningKey.CurrentId, Pem = pem, CreatedAt = clock.GetUtcNow() });
-        if (await db.TrySaveChangesAsync(cancellationToken))
-        {
-            return pem;
-        }
-
-        // Another replica made the key first: sign with that one.
-        return (await db.SigningKeys.AsNoTracking().SingleAsync(k => k.Id == StoredSigningKey.CurrentId, cancellationToken)).Pem;
+        return new RsaSecurityKey(rsa) { KeyId = keyId };
     }
 
     private static async Task<string> LoadOrCreateFileAsync(string path, CancellationToken cancellationToken)
@@ -75,4 +199,15 @@ public sealed class SigningKeys(IOptions<IdentityOptions> options, IServiceScope
         using var rsa = RSA.Create(2048);
         return rsa.ExportPkcs8PrivateKeyPem();
     }
+
+    private sealed record KeySet(RsaSecurityKey Signing, IReadOnlyList<RsaSecurityKey> Published);
+}
+
+/// <summary>A signing key as <c>GET /signing-keys</c> shows it: its id in tokens and the key set, and what it does now.</summary>
+public sealed record SigningKeyState(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset ActivatesAt, string State)
+{
+    public const string Pending = "pending";
+    public const string Signing = "signing";
+    public const string Retiring = "retiring";
+    public const string Retired = "retired";
 }

@@ -1,11 +1,10 @@
 namespace Shop.UserService.Model;
 
-/// <summary>The RSA key that signs access tokens, as PKCS#8 PEM. There is one, with <see cref="CurrentId"/>.</summary>
+/// <summary>An RSA key that signs access tokens, as PKCS#8 PEM, and from when it signs (see <see cref="Identity.SigningKeys"/>).</summary>
 public sealed class StoredSigningKey
 {
-    public const int CurrentId = 1;
-
     public int Id { get; set; }
     public required string Pem { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ActivatesAt { get; set; }
 }

@@ -17,3 +17,5 @@ public sealed record PageDto<T>(int PageIndex, int PageSize, int TotalCount, IRe
 public sealed record ReservationDto(int OrderId, string Status, IReadOnlyList<ReservationLineDto> Lines);
 
 public sealed record ReservationLineDto(int ProductId, int Quantity);
+
+public sealed record SigningKeyDto(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset ActivatesAt, string State);

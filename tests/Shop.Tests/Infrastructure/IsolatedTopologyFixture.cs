@@ -59,3 +59,53 @@ public sealed class OtherOutagesCollection : ICollectionFixture<IsolatedTopology
 {
     public const string Name = "Isolated topology: other outages, sweep and recovery";
 }
+
+/// <summary>
+/// A topology of its own with two replicas of every service, started when a test first asks for it. Replicas share
+/// their service's database, so it runs in the PostgreSQL run only; the tests of its collection run one at a time,
+/// since some kill a replica. Orders left Pending are recovered within seconds, and signing keys rotate within seconds,
+/// so that both can be watched.
+/// </summary>
+public sealed class ReplicaTopologyFixture : IAsyncLifetime
+{
+    public const int Replicas = 2;
+
+    private readonly Lazy<Task<ShopTopology>> _topology = new(() => ShopTopology.StartAsync(settings:
+    [
+        $"Services:Replicas={Replicas}",
+        // A new signing key is fetched by every service within a second and signs five seconds after it is added.
+        "Identity:KeyRefreshInterval=00:00:01",
+        "Identity:KeyActivationDelay=00:00:05",
+        // The timeouts of a deployment: a replica that stopped costs its callers at most an attempt.
+        "ServiceCalls:AttemptTimeout=00:00:05",
+        "ServiceCalls:TotalTimeout=00:00:15",
+        "Ordering:PendingTimeout=00:00:05",
+        "Ordering:RecoveryInterval=00:00:00.500",
+        $"Cache:Timeout={IsolatedTopologyFixture.CacheTimeout}"
+    ]));
+
+    /// <summary>The topology; a test in the SQLite run is skipped here, saying why.</summary>
+    public Task<ShopTopology> TopologyAsync()
+    {
+        Assert.SkipUnless(TestDatabase.Provider == DataProviders.Postgres,
+            $"Replicas share a PostgreSQL database; these run in the PostgreSQL run ({TestDatabase.Variable}={DataProviders.Postgres}).");
+        return _topology.Value;
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_topology.IsValueCreated)
+        {
+            await (await _topology.Value).DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Two replicas of every service, on a topology of their own.</summary>
+[CollectionDefinition(Name)]
+public sealed class ReplicasCollection : ICollectionFixture<ReplicaTopologyFixture>
+{
+    public const string Name = "Replicas: two of every service";
+}

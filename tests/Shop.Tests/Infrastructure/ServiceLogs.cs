@@ -11,14 +11,11 @@ internal sealed class ServiceLogs : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly StringBuilder _text = new();
 
-    /// <summary>Starts collecting; call it once the services run, since their logs are read by instance.</summary>
+    /// <summary>Starts collecting, from every replica of each, as each starts.</summary>
     public ServiceLogs(DistributedApplication app)
     {
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in new[] { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders })
-        {
-            _ = CollectAsync(app, logs, resource, _stop.Token);
-        }
+        _ = FollowAsync(app, app.Services.GetRequiredService<ResourceLoggerService>(),
+            new HashSet<string> { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders }, _stop.Token);
     }
 
     public string Text
@@ -38,13 +35,33 @@ internal sealed class ServiceLogs : IDisposable
         _stop.Dispose();
     }
 
-    private async Task CollectAsync(DistributedApplication app, ResourceLoggerService logs, string resource, CancellationToken cancellationToken)
+    /// <summary>Reads the log of each instance of <paramref name="resources"/> once it runs; logs are read by instance.</summary>
+    private async Task FollowAsync(DistributedApplication app, ResourceLoggerService logs, IReadOnlySet<string> resources, CancellationToken cancellationToken)
+    {
+        var followed = new HashSet<string>();
+        try
+        {
+            await foreach (var resourceEvent in app.ResourceNotifications.WatchAsync(cancellationToken))
+            {
+                if (resources.Contains(resourceEvent.Resource.Name)
+                    && resourceEvent.Snapshot.State?.Text == KnownResourceStates.Running
+                    && followed.Add(resourceEvent.ResourceId))
+                {
+                    _ = CollectAsync(logs, resourceEvent.ResourceId, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The topology is stopping.
+        }
+    }
+
+    private async Task CollectAsync(ResourceLoggerService logs, string resourceId, CancellationToken cancellationToken)
     {
         try
         {
-            var running = await app.ResourceNotifications.WaitForResourceAsync(
-                resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cancellationToken);
-            await foreach (var batch in logs.WatchAsync(running.ResourceId).WithCancellation(cancellationToken))
+            await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(cancellationToken))
             {
                 lock (_text)
                 {

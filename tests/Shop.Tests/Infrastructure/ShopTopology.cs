@@ -11,6 +11,23 @@ using StackExchange.Redis;
 
 namespace Shop.Tests.Infrastructure;
 
+/// <summary>One process of a service run as several replicas: its instance name, process id and own address.</summary>
+public sealed record Replica(string Id, int ProcessId, Uri Address);
+
+/// <summary>Clients of each replica of a service, taken in turn: request <c>i</c> goes to replica <c>i</c> mod their count.</summary>
+public sealed class ReplicaClients(IReadOnlyList<HttpClient> clients) : IDisposable
+{
+    public HttpClient this[int request] => clients[request % clients.Count];
+
+    public void Dispose()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+}
+
 /// <summary>
 /// The whole Shop topology, started from the AppHost on fresh databases in a temporary folder that is
 /// removed afterwards, so that tests never touch a developer's data.
@@ -201,6 +218,92 @@ public sealed class ShopTopology : IAsyncDisposable
         using var process = Process.Start(tool, arguments);
         await process.WaitForExitAsync().WaitAsync(StartTimeout);
         Assert.Equal(0, process.ExitCode);
+    }
+
+    /// <summary>The running processes of a service that has several (<c>Services:Replicas</c>), each at its own address.</summary>
+    public async Task<IReadOnlyList<Replica>> ReplicasAsync(string resource)
+    {
+        var replicas = new List<Replica>();
+        foreach (var (id, processId) in ResourceWatch.Of(_app).Running(resource))
+        {
+            replicas.Add(new(id, processId, await AddressOfProcessAsync(processId)));
+        }
+
+        return replicas;
+    }
+
+    /// <summary>Clients of every replica of <paramref name="resource"/>, carrying <paramref name="accessToken"/> when given.</summary>
+    public async Task<ReplicaClients> ReplicaClientsAsync(string resource, string? accessToken = null) =>
+        new([.. (await ReplicasAsync(resource)).Select(replica => ClientOf(replica, accessToken))]);
+
+    /// <summary>A client of one replica, past the orchestrator's proxy, carrying <paramref name="accessToken"/> when given.</summary>
+    public static HttpClient ClientOf(Replica replica, string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = replica.Address };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>Stops one replica the way an orchestrator does, with SIGTERM, and waits until Aspire sees it gone.</summary>
+    public Task StopReplicaAsync(string resource, Replica replica) => SignalReplicaAsync(resource, replica, "-TERM");
+
+    /// <summary>Kills one replica outright (SIGKILL), as a crash of its machine would, and waits until Aspire sees it gone.</summary>
+    public Task KillReplicaAsync(string resource, Replica replica) => SignalReplicaAsync(resource, replica, "-KILL");
+
+    private async Task SignalReplicaAsync(string resource, Replica replica, string signal)
+    {
+        await RunAsync("kill", signal, replica.ProcessId.ToString(CultureInfo.InvariantCulture));
+        await Eventually.HoldsAsync(() => Task.FromResult(ResourceWatch.Of(_app).Running(resource).All(r => r.Id != replica.Id)),
+            $"{replica.Id} still runs.");
+    }
+
+    /// <summary>
+    /// Starts a stopped replica again with the dashboard's Start command, and waits until every replica, the new process
+    /// among them, answers its own /health.
+    /// </summary>
+    public async Task StartReplicaAsync(string resource, Replica replica, int replicas)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(replica.Id, KnownResourceCommands.StartCommand).WaitAsync(StartTimeout);
+        Assert.True(result.Success, result.Message);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var running = await ReplicasAsync(resource);
+            if (running.Count != replicas || running.Any(r => r.ProcessId == replica.ProcessId))
+            {
+                return false;
+            }
+
+            foreach (var instance in running)
+            {
+                using var client = ClientOf(instance);
+                try
+                {
+                    if (!(await client.GetAsync("/health", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                    {
+                        return false;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, $"{replica.Id} did not start again.", StartTimeout);
+    }
+
+    /// <summary>Where a service's process listens: the address the AppHost gave it (<c>ASPNETCORE_URLS</c>), behind the proxy.</summary>
+    private static async Task<Uri> AddressOfProcessAsync(int processId)
+    {
+        const string Variable = "ASPNETCORE_URLS=";
+        var environment = (await File.ReadAllTextAsync($"/proc/{processId}/environ", TestContext.Current.CancellationToken)).Split('\0');
+        var urls = environment.Single(v => v.StartsWith(Variable, StringComparison.Ordinal))[Variable.Length..];
+        return new Uri(urls.Split(';')[0]);
     }
 
     /// <summary>GET /health of a service, as text: Healthy, Degraded or Unhealthy.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
 using Shop.AppHost.Postgres;
 using Shop.Contracts;
 
@@ -33,14 +34,20 @@ public static class TopologyLauncher
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
             ["Services:FixedPorts=false", $"{DataProviders.Setting}={provider}", .. settings]);
         configure?.Invoke(builder);
+        var replicas = builder.Configuration.GetValue("Services:Replicas", defaultValue: 1);
         var app = await builder.BuildAsync().WaitAsync(timeout);
         try
         {
+            var watch = ResourceWatch.Of(app);
             built?.Invoke(app);
             await app.StartAsync().WaitAsync(timeout);
             foreach (var resource in healthy ?? Resources(provider))
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(timeout);
+                if (ShopServices.All.Contains(resource))
+                {
+                    await watch.HealthyAsync(resource, replicas, timeout);
+                }
             }
 
             return app;
@@ -60,13 +67,11 @@ public static class TopologyLauncher
     /// </summary>
     public static async Task StopAsync(DistributedApplication app, string provider)
     {
+        var watch = ResourceWatch.Of(app);
         foreach (var resource in Resources(provider))
         {
-            if (app.ResourceNotifications.TryGetCurrentState(resource, out var state)
-                && state.Snapshot.State?.Text == KnownResourceStates.Running
-                && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
+            foreach (var (_, id) in watch.Running(resource))
             {
-                var id = Convert.ToInt32(pid, CultureInfo.InvariantCulture);
                 if (resource == ShopResources.Postgres)
                 {
                     using var signal = Process.Start("kill", ["-QUIT", id.ToString(CultureInfo.InvariantCulture)]);

@@ -26,6 +26,8 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         (ShopServices.Users, "GET", "/users/1", Needs.Person),
         (ShopServices.Users, "PUT", "/users/1", Needs.Person),
         (ShopServices.Users, "DELETE", "/users/1", Needs.Person),
+        (ShopServices.Users, "GET", "/signing-keys", Needs.Admin),
+        (ShopServices.Users, "POST", "/signing-keys", Needs.Admin),
         (ShopServices.Products, "GET", "/products", Needs.Person),
         (ShopServices.Products, "GET", "/products/1", Needs.Person),
         (ShopServices.Products, "POST", "/products", Needs.Admin),

@@ -16,7 +16,8 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         var document = await DocumentAsync(services.Users.As(Caller.Anonymous));
 
         AssertSignsInAt(document, "http://localhost/connect/token");
-        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}"], ProtectedOperations(document));
+        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "GET /signing-keys", "POST /signing-keys"],
+            ProtectedOperations(document));
         Assert.False(Operation(document, "POST", "/users").TryGetProperty("security", out _));
     }
 

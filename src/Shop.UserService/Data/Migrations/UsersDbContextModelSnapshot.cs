@@ -225,10 +225,30 @@ namespace Shop.UserService.Data.Migrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.CacheInvalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CacheInvalidations");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.StoredSigningKey", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -271,6 +291,12 @@ namespace Shop.UserService.Data.Migrations
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SignInAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SignInWindowEnd")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

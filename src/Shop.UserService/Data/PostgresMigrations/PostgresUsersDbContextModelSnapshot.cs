@@ -231,10 +231,32 @@ namespace Shop.UserService.Data.PostgresMigrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.CacheInvalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CacheInvalidations");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.StoredSigningKey", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -280,6 +302,12 @@ namespace Shop.UserService.Data.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int>("SignInAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SignInWindowEnd")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 

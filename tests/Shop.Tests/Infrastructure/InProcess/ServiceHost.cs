@@ -28,8 +28,11 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     /// <summary>The folder of the service's SQLite database, removed when the host is disposed.</summary>
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("shop-service-").FullName;
 
+    /// <summary>A cache this service shares with other hosts, as replicas of a service share theirs; it is the caller's to dispose.</summary>
+    public InProcessCache? SharedCache { get; init; }
+
     /// <summary>The connection string of the service's cache; null when it has none.</summary>
-    public string? CacheConnectionString => _cache?.ConnectionString;
+    public string? CacheConnectionString => (SharedCache ?? _cache)?.ConnectionString;
 
     /// <summary>The audience of this service's tokens, which is also its resource name.</summary>
     public abstract string Audience { get; }
@@ -61,7 +64,7 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     {
         builder.UseEnvironment("Development");
         builder.UseSetting($"ConnectionStrings:{DatabaseName}", $"Data Source={DatabaseFile}");
-        builder.UseSetting("ConnectionStrings:cache", _cache?.ConnectionString ?? UnreachableCache);
+        builder.UseSetting("ConnectionStrings:cache", CacheConnectionString ?? UnreachableCache);
         // A cache in this process answers in microseconds; a busy test machine must not pass for a cache outage.
         builder.UseSetting("Cache:Timeout", "00:00:05");
         foreach (var (key, value) in Settings)

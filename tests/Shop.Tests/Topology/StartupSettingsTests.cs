@@ -7,11 +7,11 @@ using Shop.Tests.Infrastructure;
 namespace Shop.Tests.Topology;
 
 /// <summary>
-/// What a user who points the shop at PostgreSQL meets when the setting is wrong or the server cannot be reached: the
+/// What a user meets when a database or replica setting is wrong, or the PostgreSQL server cannot be reached: the
 /// AppHost refuses at once, saying which setting is wrong without showing its value, or the databases turn unhealthy and
 /// the services say which one they wait for. Never a hang, never SQLite instead. No server is needed for either.
 /// </summary>
-public sealed class PostgresHostTests
+public sealed class StartupSettingsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
     private const string Password = "a-password-that-must-not-show";
@@ -22,12 +22,14 @@ public sealed class PostgresHostTests
         { DataProviders.Postgres, ["Data:PostgresHost=cloud"], "Data:PostgresHost" },
         { DataProviders.Postgres, ["Data:PostgresHost=external"], "ConnectionStrings:postgres is not set" },
         { DataProviders.Postgres, [$"ConnectionStrings:postgres=Host=localhost;Password={Password};Colour=blue"], "ConnectionStrings:postgres is not a PostgreSQL connection string" },
-        { DataProviders.Postgres, [$"ConnectionStrings:postgres=Password={Password}"], "ConnectionStrings:postgres names no Host" }
+        { DataProviders.Postgres, [$"ConnectionStrings:postgres=Password={Password}"], "ConnectionStrings:postgres names no Host" },
+        { DataProviders.Sqlite, ["Services:Replicas=2"], "Services:Replicas is 2, but the data is in SQLite files" },
+        { DataProviders.Sqlite, ["Services:Replicas=0"], "Services:Replicas is 0; it must be 1 or more" }
     };
 
     [Theory]
     [MemberData(nameof(RefusedSettings))]
-    public async Task AWrongDatabaseSettingStopsTheAppHostNamingItButNotItsSecret(string provider, string[] settings, string message)
+    public async Task AWrongSettingStopsTheAppHostNamingItButNotItsSecret(string provider, string[] settings, string message)
     {
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await TopologyLauncher.StartAsync(provider, settings, Timeout));

@@ -1,0 +1,25 @@
+using System.Net;
+using Shop.Tests.Infrastructure;
+using Shop.Tests.Infrastructure.InProcess;
+
+namespace Shop.Tests.Service;
+
+/// <summary>
+/// A users service whose key is a file (<c>Identity:SigningKeyPath</c>, as these in-process hosts have it) leaves the
+/// key to whoever manages the file: the rotation API says so rather than adding keys nobody would sign with.
+/// </summary>
+public sealed class SigningKeyTests(InProcessServicesFixture services)
+{
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task WithTheKeyInAFileTheRotationApiAnswers409(string method)
+    {
+        using var admin = services.Users.As(Caller.Admin());
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/signing-keys"), TestContext.Current.CancellationToken);
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("Identity:SigningKeyPath", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}

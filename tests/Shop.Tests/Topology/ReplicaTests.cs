@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>
+/// Two replicas of every service: whatever replica a request reaches, the shop behaves as one. The tests address the
+/// replicas one by one, past the orchestrator's proxy, so that they choose which replica does what.
+/// </summary>
+[Collection(ReplicasCollection.Name)]
+public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
+{
+    private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ATokenFromEitherUsersReplicaIsAcceptedByEveryReplicaOfEveryService()
+    {
+        var shop = await fixture.TopologyAsync();
+        var (user, password) = await RegisterAsync(shop);
+        var product = await shop.CreateProductAsAdminAsync();
+        var issuers = await shop.ReplicasAsync(ShopServices.Users);
+        Assert.Equal(ReplicaTopologyFixture.Replicas, issuers.Count);
+
+        foreach (var issuer in issuers)
+        {
+            using var anonymous = ShopTopology.ClientOf(issuer);
+            var token = await ReadTokenAsync(await RequestTokenAsync(anonymous, user.Email, password));
+            var order = await (await shop.SessionWith(token).Orders.PlaceOrderAsync(null, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+            foreach (var (service, path) in new[] { (ShopServices.Users, $"/users/{user.Id}"), (ShopServices.Products, $"/products/{product.Id}"), (ShopServices.Orders, $"/orders/{order.Id}") })
+            {
+                foreach (var replica in await shop.ReplicasAsync(service))
+                {
+                    using var client = ShopTopology.ClientOf(replica, token);
+                    var response = await client.GetAsync(path, Cancellation);
+                    Assert.True(response.StatusCode == HttpStatusCode.OK,
+                        $"{replica.Id} answered {(int)response.StatusCode} to a token from {issuer.Id}: {await response.Content.ReadAsStringAsync(Cancellation)}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task WrongPasswordsAlternatingBetweenUsersReplicasMeetTheAccountLimitAtTheEleventh()
+    {
+        var shop = await fixture.TopologyAsync();
+        var (user, password) = await RegisterAsync(shop);
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Users);
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var guess = await RequestTokenAsync(clients[attempt], user.Email, $"guess {attempt}");
+            Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode);
+        }
+
+        var eleventh = await RequestTokenAsync(clients[10], user.Email, "guess 10");
+        await eleventh.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(eleventh.Headers.RetryAfter?.Delta);
+        // The limit is the account's, wherever the next attempt goes and whatever its password.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RequestTokenAsync(clients[11], user.Email, password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoHundredOrdersSpreadOverTheReplicasForFiftyInStockSellExactlyFifty()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 50);
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Orders, shop.Customer(user.Id).AccessToken);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => clients[i].PlaceOrderAsync(null, (product.Id, 1))));
+
+        Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Created] = 50, [HttpStatusCode.Conflict] = 150 },
+            responses.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count()));
+        Assert.Equal(0, await shop.StockAsync(product.Id));
+        Assert.Equal(50, (await shop.OrdersOfAsync(user.Id)).Items.Count(o => o.Status == "Confirmed"));
+    }
+
+    [Fact]
+    public async Task TwentyRepeatsOfOneIdempotencyKeySpreadOverTheReplicasPlaceOneOrder()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 100);
+        var key = Guid.NewGuid().ToString("N");
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Orders, shop.Customer(user.Id).AccessToken);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => clients[i].PlaceOrderAsync(key, (product.Id, 2))));
+
+        var orders = await Task.WhenAll(responses.Select(r => r.ReadAsync<OrderDto>(HttpStatusCode.Created)));
+        Assert.Single(orders.Select(o => o.Id).Distinct());
+        Assert.Equal(1, (await shop.OrdersOfAsync(user.Id)).TotalCount);
+        Assert.Equal(98, await shop.StockAsync(product.Id));
+    }
+
+    [Fact]
+    public async Task OrdersLeftPendingAreEachRecoveredOnceThoughEveryReplicaRunsRecovery()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 10);
+        var orders = await shop.DatabaseAsync(ShopResources.OrdersDatabase);
+        var held = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, placedAt: DateTime.UtcNow);
+        var reserve = await shop.Service.Products.PostAsJsonAsync("/reservations",
+            new { orderId = held, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
+        await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
+        var undone = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, LongAgo);
+        // Both are due at the next pass of either replica.
+        await orders.BackdateOrderAsync(held, LongAgo);
+
+        var confirmed = $"Recovered order {held}:";
+        var undoneLine = $"Undid order {undone}:";
+        await Eventually.HoldsAsync(() => Task.FromResult(shop.ServiceLogText.Contains(confirmed, StringComparison.Ordinal)
+            && shop.ServiceLogText.Contains(undoneLine, StringComparison.Ordinal)), "Recovery did not finish both orders.");
+
+        Assert.Equal("Confirmed", (await shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{held}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await shop.Customer(user.Id).Orders.GetAsync($"/orders/{undone}", Cancellation)).StatusCode);
+        Assert.Equal(7, await shop.StockAsync(product.Id));
+        // Each order was taken over by one pass of one replica.
+        Assert.Equal((1, 1), (Occurrences(shop.ServiceLogText, confirmed), Occurrences(shop.ServiceLogText, undoneLine)));
+    }
+
+    [Fact]
+    public async Task AnInvalidationMissedByAUsersReplicaThatThenDiesStillReachesTheCache()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync("Rosa");
+        var customer = shop.Customer(user.Id);
+        await customer.Users.GetAsync<UserDto>($"/users/{user.Id}");
+        var cache = await shop.CacheAsync();
+        Assert.True(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
+        var replica = (await shop.ReplicasAsync(ShopServices.Users))[0];
+
+        await shop.FreezeResourceAsync(ShopResources.Cache);
+        try
+        {
+            using var client = ShopTopology.ClientOf(replica, customer.AccessToken);
+            var update = await client.PutAsJsonAsync($"/users/{user.Id}", new { name = "Rosa Lind", email = user.Email, age = user.Age }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            await shop.KillReplicaAsync(ShopServices.Users, replica);
+        }
+        finally
+        {
+            await shop.ThawResourceAsync(ShopResources.Cache);
+        }
+
+        try
+        {
+            // The replica that missed the invalidation is gone; the other sends it, from the database.
+            await Eventually.HoldsAsync(async () => await cache.StringGetAsync(UserCacheEntry.Key(user.Id)) is var entry
+                && (entry.IsNull || entry.ToString().Contains("Rosa Lind", StringComparison.Ordinal)),
+                "The cache kept the user's old copy after the update.");
+            Assert.Equal("Rosa Lind", (await customer.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        }
+        finally
+        {
+            await shop.StartReplicaAsync(ShopServices.Users, replica, ReplicaTopologyFixture.Replicas);
+        }
+    }
+
+    [Fact]
+    public async Task ASigningKeyRotatedWhileOrdersArePlacedLeavesEveryTokenGoodEverywhere()
+    {
+        var shop = await fixture.TopologyAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 100_000);
+        var early = await shop.CreateCustomerAsync();
+        var oldKey = KeyIdOf(shop.Customer(early.Id).AccessToken!);
+
+        using var stop = new CancellationTokenSource();
+        var refused = new ConcurrentQueue<string>();
+        var placed = 0;
+        // Customers signed in before the rotation and during it place orders throughout.
+        var placing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var fresh = await shop.CreateCustomerAsync();
+                foreach (var customer in new[] { early.Id, fresh.Id })
+                {
+                    var response = await shop.PlaceOrderAsync(customer, (product.Id, 1));
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        Interlocked.Increment(ref placed);
+                    }
+                    else
+                    {
+                        refused.Enqueue($"{(int)response.StatusCode} for a token of {KeyIdOf(shop.Customer(customer).AccessToken!)}: {await response.Content.ReadAsStringAsync(Cancellation)}");
+                    }
+                }
+            }
+        }, Cancellation);
+
+        var added = await (await shop.Admin.Users.PostAsync("/signing-keys", null, Cancellation)).ReadAsync<SigningKeyDto>(HttpStatusCode.Created);
+        Assert.Equal(("pending", true), (added.State, added.ActivatesAt > added.CreatedAt));
+        // Published at once beside the key in use, by every users replica...
+        await Eventually.HoldsAsync(async () => (await PublishedKeysAsync(shop)).All(keys => keys.IsSupersetOf([oldKey, added.KeyId])),
+            "The new key was not published beside the old one.");
+        // ...and signing once its time has come.
+        var late = await Eventually.ReturnsAsync(async () =>
+        {
+            var customer = await shop.CreateCustomerAsync();
+            return KeyIdOf(shop.Customer(customer.Id).AccessToken!) == added.KeyId ? customer : null;
+        }, "No token was signed with the new key.");
+        await stop.CancelAsync();
+        await placing;
+
+        Assert.Empty(refused);
+        Assert.True(placed > 0);
+        // Tokens of both keys are good at every replica of every service, and the old key stays published for them.
+        foreach (var customer in new[] { early, late })
+        {
+            foreach (var service in ShopServices.All)
+            {
+                foreach (var replica in await shop.ReplicasAsync(service))
+                {
+                    using var client = ShopTopology.ClientOf(replica, shop.Customer(customer.Id).AccessToken);
+                    var path = service == ShopServices.Products ? $"/products/{product.Id}" : service == ShopServices.Users ? $"/users/{customer.Id}" : "/orders";
+                    Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path, Cancellation)).StatusCode);
+                }
+            }
+        }
+
+        Assert.All(await PublishedKeysAsync(shop), keys => Assert.Superset(new HashSet<string> { oldKey, added.KeyId }, keys));
+        var states = await shop.Admin.Users.GetAsync<List<SigningKeyDto>>("/signing-keys");
+        Assert.Equal(["retiring", "signing"], states.Where(k => k.KeyId == oldKey || k.KeyId == added.KeyId).OrderBy(k => k.ActivatesAt).Select(k => k.State));
+    }
+
+    [Fact]
+    public async Task StoppingAProductsReplicaBehindTheProxyDuringTrafficFailsNoOrder()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 100_000);
+        var replica = (await shop.ReplicasAsync(ShopServices.Products))[0];
+        var answers = new ConcurrentQueue<(HttpStatusCode Status, TimeSpan Took)>();
+        using var stop = new CancellationTokenSource();
+
+        // Two customers' worth of traffic at once, before, while and after the replica stops.
+        var traffic = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = Stopwatch.StartNew();
+                var response = await shop.PlaceOrderAsync(user.Id, (product.Id, 1));
+                answers.Enqueue((response.StatusCode, started.Elapsed));
+            }
+        }, Cancellation)).ToList();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
+            await shop.StopReplicaAsync(ShopServices.Products, replica);
+            await Task.Delay(TimeSpan.FromSeconds(4), Cancellation);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(traffic);
+            await shop.StartReplicaAsync(ShopServices.Products, replica, ReplicaTopologyFixture.Replicas);
+        }
+
+        // Every call the stopped replica would have taken went to the other, at the cost of one attempt at most.
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Created, answer.Status));
+        var slowest = answers.Max(answer => answer.Took);
+        Assert.True(slowest < TimeSpan.FromSeconds(5 + 3), $"An order took {slowest} while a products replica stopped.");
+        Assert.Equal(100_000 - answers.Count, await shop.StockAsync(product.Id));
+    }
+
+    /// <summary>The key ids each users replica publishes.</summary>
+    private static async Task<IReadOnlyList<HashSet<string>>> PublishedKeysAsync(ShopTopology shop)
+    {
+        var published = new List<HashSet<string>>();
+        foreach (var replica in await shop.ReplicasAsync(ShopServices.Users))
+        {
+            using var client = ShopTopology.ClientOf(replica);
+            var jwks = JsonDocument.Parse(await client.GetStringAsync("/.well-known/jwks", Cancellation)).RootElement;
+            published.Add([.. jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)]);
+        }
+
+        return published;
+    }
+
+    /// <summary>The id of the key that signed a token, from its header.</summary>
+    private static string KeyIdOf(string token) =>
+        JsonDocument.Parse(Base64UrlDecode(token.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+
+    private static byte[] Base64UrlDecode(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + (4 - text.Length % 4) % 4, '='));
+
+    private static int Occurrences(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+
+    /// <summary>Registers a customer without signing in, so that no attempt counts against their account yet.</summary>
+    private static async Task<(UserDto User, string Password)> RegisterAsync(ShopTopology shop)
+    {
+        var password = Guid.NewGuid().ToString("N");
+        var response = await shop.Anonymous.Users.PostAsJsonAsync("/users",
+            new { name = "Mira", email = $"{Guid.NewGuid():N}@example.com", age = 28, password }, Cancellation);
+        return (await response.ReadAsync<UserDto>(HttpStatusCode.Created), password);
+    }
+
+    private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient users, string email, string password) =>
+        users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = email,
+            ["password"] = password
+        }), Cancellation);
+
+    private static async Task<string> ReadTokenAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.IsSuccessStatusCode, $"Signing in failed: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+}
