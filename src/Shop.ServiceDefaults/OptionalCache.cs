@@ -44,8 +44,10 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IOptions<CacheOp
 
             return result;
         }
-        // The client cancels the calls in flight when it drops a connection it finds dead; no caller's token is involved.
-        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
+        // The client cancels the calls in flight when it drops a connection it finds dead (no caller's token is involved),
+        // and a call caught while it tears the connection down meets its closed pipe (InvalidOperationException).
+        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException
+                                              or InvalidOperationException or ObjectDisposedException)
         {
             Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + _retryInterval).UtcTicks);
             if (Interlocked.Exchange(ref _away, 1) == 0)

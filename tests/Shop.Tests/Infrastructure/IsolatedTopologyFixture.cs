@@ -11,7 +11,7 @@ public sealed class IsolatedTopologyFixture : IAsyncLifetime
     public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a service waits for a cache call; long enough here that a wait for it cannot pass unnoticed.</summary>
-    public static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(2);
 
     private ShopTopology? _topology;
 

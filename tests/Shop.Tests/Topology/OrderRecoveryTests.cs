@@ -45,8 +45,11 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var orderId = await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, LongAgo);
 
+        // Undone means released, then removed: a Failed order is hidden (404) while its release is still on its way.
         await Eventually.HoldsAsync(async () =>
-            (await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound,
+            (await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound
+            && await Shop.Service.Products.GetAsync($"/reservations/{orderId}", Cancellation) is { StatusCode: HttpStatusCode.OK } released
+            && (await released.ReadAsync<ReservationDto>(HttpStatusCode.OK)).Status == "Released",
             "Recovery did not undo the order.");
 
         // The reserve that the crashed service never sent cannot hold stock for the undone order later.
