@@ -48,7 +48,10 @@ public sealed record ServiceDatabase(string Provider, string ConnectionString)
 
     private async Task<DbConnection> OpenAsync()
     {
-        DbConnection connection = Provider == DataProviders.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+        // A connection of its own each time: a pooled one may predate a restart of the server that a test made.
+        DbConnection connection = Provider == DataProviders.Postgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         return connection;
     }
