@@ -2,13 +2,15 @@ namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// A topology of one test collection's own, for tests that stop, kill or freeze resources, so that they cannot
-/// disturb the shared topology or each other: the tests of a collection run one at a time. Stock is held for only two
+/// disturb the shared topology or each other: the tests of a collection run one at a time. Stock is held for only ten
 /// seconds without confirmation and orders left Pending are recovered within seconds, so that the sweep and recovery
 /// can be watched.
 /// </summary>
 public sealed class IsolatedTopologyFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(2);
+    // Longer than recovery takes to reach an order, busy machine included, so that the sweep never overtakes recovery
+    // in a test that watches recovery confirm held stock.
+    public static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a service waits for a cache call; long enough here that a wait for it cannot pass unnoticed.</summary>
     public static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(2);
