@@ -338,14 +338,21 @@ public sealed class ShopTopology : IAsyncDisposable
         var pending = new Queue<int>([pid]);
         while (pending.TryDequeue(out var process))
         {
-            lines.Add((await File.ReadAllTextAsync($"/proc/{process}/cmdline", TestContext.Current.CancellationToken)).Replace('\0', ' '));
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{process}/task"))
+            try
             {
-                foreach (var child in (await File.ReadAllTextAsync(Path.Combine(task, "children"), TestContext.Current.CancellationToken))
-                    .Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                lines.Add((await File.ReadAllTextAsync($"/proc/{process}/cmdline", TestContext.Current.CancellationToken)).Replace('\0', ' '));
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{process}/task"))
                 {
-                    pending.Enqueue(int.Parse(child, CultureInfo.InvariantCulture));
+                    foreach (var child in (await File.ReadAllTextAsync(Path.Combine(task, "children"), TestContext.Current.CancellationToken))
+                        .Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        pending.Enqueue(int.Parse(child, CultureInfo.InvariantCulture));
+                    }
                 }
+            }
+            catch (Exception exception) when (exception is DirectoryNotFoundException or FileNotFoundException)
+            {
+                // A worker that ended while it was read, as PostgreSQL's come and go; it shows nothing any more.
             }
         }
 

@@ -8,22 +8,29 @@ namespace Shop.Tests.Infrastructure.InProcess;
 /// <summary>A Garnet cache server inside the test process, on a free loopback port, with a password of its own.</summary>
 public sealed class InProcessCache : IDisposable
 {
+    // Garnet reads its options through a serializer of its own that fails when two servers are made at once.
+    private static readonly Lock Construction = new();
+
     private readonly GarnetServer _server;
 
     public InProcessCache()
     {
         var port = FreePort();
         var password = Guid.NewGuid().ToString("N");
-        _server = new GarnetServer(
-        [
-            "--bind", "127.0.0.1",
-            "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--auth", "Password",
-            "--password", password,
-            "--memory", "16m",
-            "--page", "1m",
-            "--index", "1m"
-        ]);
+        lock (Construction)
+        {
+            _server = new GarnetServer(
+            [
+                "--bind", "127.0.0.1",
+                "--port", port.ToString(CultureInfo.InvariantCulture),
+                "--auth", "Password",
+                "--password", password,
+                "--memory", "16m",
+                "--page", "1m",
+                "--index", "1m"
+            ]);
+        }
+
         _server.Start();
         ConnectionString = $"127.0.0.1:{port},password={password}";
     }
