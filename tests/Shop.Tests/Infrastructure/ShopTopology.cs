@@ -90,17 +90,23 @@ public sealed class ShopTopology : IAsyncDisposable
     public Uri AddressOf(string resource) => _app.GetEndpoint(resource, "http");
 
     /// <summary>Signs in with the password grant; the response is the caller's to check.</summary>
-    public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) =>
-        Anonymous.Users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+    public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) => RequestTokenAsync(Anonymous.Users, email, password);
+
+    /// <summary>Signs in with the password grant at <paramref name="users"/>, e.g. one replica; the response is the caller's to check.</summary>
+    public static Task<HttpResponseMessage> RequestTokenAsync(HttpClient users, string email, string password) =>
+        users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "password",
             ["username"] = email,
             ["password"] = password
         }), TestContext.Current.CancellationToken);
 
-    public async Task<string> SignInAsync(string email, string password)
+    public Task<string> SignInAsync(string email, string password) => SignInAsync(Anonymous.Users, email, password);
+
+    /// <summary>Signs in at <paramref name="users"/> and answers the access token.</summary>
+    public static async Task<string> SignInAsync(HttpClient users, string email, string password)
     {
-        var response = await RequestTokenAsync(email, password);
+        var response = await RequestTokenAsync(users, email, password);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"Signing in as {email} failed: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;

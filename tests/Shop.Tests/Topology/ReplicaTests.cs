@@ -30,7 +30,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         foreach (var issuer in issuers)
         {
             using var anonymous = ShopTopology.ClientOf(issuer);
-            var token = await ReadTokenAsync(await RequestTokenAsync(anonymous, user.Email, password));
+            var token = await ShopTopology.SignInAsync(anonymous, user.Email, password);
             var order = await (await shop.SessionWith(token).Orders.PlaceOrderAsync(null, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
             foreach (var (service, path) in new[] { (ShopServices.Users, $"/users/{user.Id}"), (ShopServices.Products, $"/products/{product.Id}"), (ShopServices.Orders, $"/orders/{order.Id}") })
@@ -55,15 +55,15 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var guess = await RequestTokenAsync(clients[attempt], user.Email, $"guess {attempt}");
+            var guess = await ShopTopology.RequestTokenAsync(clients[attempt], user.Email, $"guess {attempt}");
             Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode);
         }
 
-        var eleventh = await RequestTokenAsync(clients[10], user.Email, "guess 10");
+        var eleventh = await ShopTopology.RequestTokenAsync(clients[10], user.Email, "guess 10");
         await eleventh.ReadProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(eleventh.Headers.RetryAfter?.Delta);
         // The limit is the account's, wherever the next attempt goes and whatever its password.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await RequestTokenAsync(clients[11], user.Email, password)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ShopTopology.RequestTokenAsync(clients[11], user.Email, password)).StatusCode);
     }
 
     [Fact]
@@ -301,20 +301,5 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         var response = await shop.Anonymous.Users.PostAsJsonAsync("/users",
             new { name = "Mira", email = $"{Guid.NewGuid():N}@example.com", age = 28, password }, Cancellation);
         return (await response.ReadAsync<UserDto>(HttpStatusCode.Created), password);
-    }
-
-    private static Task<HttpResponseMessage> RequestTokenAsync(HttpClient users, string email, string password) =>
-        users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = password
-        }), Cancellation);
-
-    private static async Task<string> ReadTokenAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync(Cancellation);
-        Assert.True(response.IsSuccessStatusCode, $"Signing in failed: {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 }
