@@ -1,3 +1,6 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
 namespace Shop.Tests.Infrastructure;
 
 /// <summary>
@@ -66,28 +69,39 @@ public sealed class OtherOutagesCollection : ICollectionFixture<IsolatedTopology
 /// A topology of its own with two replicas of every service, started when a test first asks for it. Replicas share
 /// their service's database, so it runs in the PostgreSQL run only; the tests of its collection run one at a time,
 /// since some kill a replica. Orders left Pending are recovered within seconds, and signing keys rotate within seconds,
-/// so that both can be watched.
+/// so that both can be watched; the products service logs every request it answers, so that tests can count them.
 /// </summary>
-public sealed class ReplicaTopologyFixture : IAsyncLifetime
+public class ReplicaTopologyFixture : IAsyncLifetime
 {
     public const int Replicas = 2;
 
     /// <summary>How long a call from one service to another may take, per attempt.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Lazy<Task<ShopTopology>> _topology = new(() => ShopTopology.StartAsync(settings:
-    [
-        $"Services:Replicas={Replicas}",
-        // A new signing key is fetched by every service within a second and signs five seconds after it is added.
-        "Identity:KeyRefreshInterval=00:00:01",
-        "Identity:KeyActivationDelay=00:00:05",
-        // As on the shared topology: a burst of orders at replicas that have just started, on a busy machine, must
-        // not pass for a service that is away.
-        $"ServiceCalls:AttemptTimeout={AttemptTimeout}",
-        "Ordering:PendingTimeout=00:00:05",
-        "Ordering:RecoveryInterval=00:00:00.500",
-        $"Cache:Timeout={IsolatedTopologyFixture.CacheTimeout}"
-    ]));
+    private readonly Lazy<Task<ShopTopology>> _topology;
+
+    public ReplicaTopologyFixture()
+        : this(
+            // A new signing key is fetched by every service within a second and signs five seconds after it is added.
+            "Identity:KeyRefreshInterval=00:00:01",
+            "Identity:KeyActivationDelay=00:00:05",
+            "Ordering:PendingTimeout=00:00:05",
+            "Ordering:RecoveryInterval=00:00:00.500")
+    {
+    }
+
+    protected ReplicaTopologyFixture(params string[] settings) => _topology = new(() => ShopTopology.StartAsync(
+        configure: builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ShopServices.Products))
+            .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics", "Information"),
+        settings:
+        [
+            $"Services:Replicas={Replicas}",
+            // As on the shared topology: a burst of orders at replicas that have just started, on a busy machine, must
+            // not pass for a service that is away.
+            $"ServiceCalls:AttemptTimeout={AttemptTimeout}",
+            $"Cache:Timeout={IsolatedTopologyFixture.CacheTimeout}",
+            .. settings
+        ]));
 
     /// <summary>The topology; a test in the SQLite run is skipped here, saying why.</summary>
     public Task<ShopTopology> TopologyAsync()
@@ -105,7 +119,18 @@ public sealed class ReplicaTopologyFixture : IAsyncLifetime
         {
             await (await _topology.Value).DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>
+/// Two replicas of every service with a write limit low enough to reach, on a topology of their own: the limit is one
+/// setting for every test on a topology, and the other replica tests write far more than a person.
+/// </summary>
+public sealed class ReplicaLimitsFixture() : ReplicaTopologyFixture($"RateLimits:WritesPerMinute={WritesPerMinute}")
+{
+    public const int WritesPerMinute = 20;
 }
 
 /// <summary>Two replicas of every service, on a topology of their own.</summary>

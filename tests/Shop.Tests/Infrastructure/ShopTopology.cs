@@ -117,9 +117,11 @@ public sealed class ShopTopology : IAsyncDisposable
 
     /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
-    /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as <c>Reservations:HoldTimeout=00:00:02</c>.
+    /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as
+    /// <c>Reservations:HoldTimeout=00:00:02</c>, and the AppHost's resources changed by <paramref name="configure"/>.
     /// </summary>
-    public static async Task<ShopTopology> StartAsync(string cacheHost = "auto", string? dataDirectory = null, params string[] settings)
+    public static async Task<ShopTopology> StartAsync(string cacheHost = "auto", string? dataDirectory = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] settings)
     {
         var ownedDataDirectory = dataDirectory is null ? Directory.CreateTempSubdirectory("shop-tests-").FullName : null;
         try
@@ -147,7 +149,7 @@ public sealed class ShopTopology : IAsyncDisposable
                 "ServiceCalls:AttemptTimeout=00:00:30",
                 "ServiceCalls:TotalTimeout=00:01:30",
                 .. settings
-            ], StartTimeout, built: built => logs = new ServiceLogs(built));
+            ], StartTimeout, configure, built: built => logs = new ServiceLogs(built));
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);

@@ -20,7 +20,7 @@ public sealed class SharedLimitTests
         await using var second = Replica(cache);
         // Both reach the cache before counting starts: until a replica has connected, it would count alone.
         await Task.WhenAll(ConnectedAsync(first), ConnectedAsync(second));
-        await WaitOutTheEndOfTheMinuteAsync();
+        await LimitWindow.StartWellInsideAsync();
 
         var answers = new List<HttpStatusCode>();
         for (var attempt = 0; attempt <= PerAddress; attempt++)
@@ -61,14 +61,4 @@ public sealed class SharedLimitTests
         using var client = replica.As(Caller.Anonymous);
         return await client.GetStringAsync("/health", TestContext.Current.CancellationToken) == "Healthy";
     }, "The replica did not reach its cache.");
-
-    /// <summary>The shared count starts afresh each minute: a test starts well inside one, so that all its attempts fall in it.</summary>
-    private static async Task WaitOutTheEndOfTheMinuteAsync()
-    {
-        var now = DateTimeOffset.UtcNow;
-        if (now.Second >= 45)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(60 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond), TestContext.Current.CancellationToken);
-        }
-    }
 }

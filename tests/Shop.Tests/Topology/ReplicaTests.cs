@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -116,14 +117,24 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 
         var confirmed = $"Recovered order {held}:";
         var undoneLine = $"Undid order {undone}:";
+        (string Method, string Path)[] calls =
+        [
+            ("GET", $"/reservations/{held}"), ("POST", $"/reservations/{held}/confirm"),
+            ("GET", $"/reservations/{undone}"), ("POST", $"/reservations/{undone}/release")
+        ];
         await Eventually.HoldsAsync(() => Task.FromResult(shop.ServiceLogText.Contains(confirmed, StringComparison.Ordinal)
-            && shop.ServiceLogText.Contains(undoneLine, StringComparison.Ordinal)), "Recovery did not finish both orders.");
+            && shop.ServiceLogText.Contains(undoneLine, StringComparison.Ordinal)
+            && calls.All(call => CallsTo(shop, call.Method, call.Path) > 0)), "Recovery did not finish both orders.");
+
+        // One pass of one replica took each order over: the products service was asked once about each, and once to
+        // confirm or release it.
+        Assert.All(calls, call => Assert.True(CallsTo(shop, call.Method, call.Path) == 1,
+            $"The products service was asked {CallsTo(shop, call.Method, call.Path)} times: {call.Method} {call.Path}."));
+        Assert.Equal((1, 1), (Occurrences(shop.ServiceLogText, confirmed), Occurrences(shop.ServiceLogText, undoneLine)));
 
         Assert.Equal("Confirmed", (await shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{held}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await shop.Customer(user.Id).Orders.GetAsync($"/orders/{undone}", Cancellation)).StatusCode);
         Assert.Equal(7, await shop.StockAsync(product.Id));
-        // Each order was taken over by one pass of one replica.
-        Assert.Equal((1, 1), (Occurrences(shop.ServiceLogText, confirmed), Occurrences(shop.ServiceLogText, undoneLine)));
     }
 
     [Fact]
@@ -291,6 +302,10 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 
     private static byte[] Base64UrlDecode(string text) =>
         Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight(text.Length + (4 - text.Length % 4) % 4, '='));
+
+    /// <summary>How many requests for <paramref name="method"/> <paramref name="path"/> the products replicas have logged.</summary>
+    private static int CallsTo(ShopTopology shop, string method, string path) =>
+        Regex.Count(shop.ServiceLogText, $@"Request starting HTTP/\S+ {method} http://[^/\s]+{Regex.Escape(path)} ");
 
     private static int Occurrences(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
 
