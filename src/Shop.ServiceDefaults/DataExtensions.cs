@@ -79,10 +79,13 @@ public static class DataExtensions
     }
 
     /// <summary>
-    /// Applies pending migrations and, in Development, seeds the database once. While the database cannot be reached
-    /// the service waits for it, saying so, rather than starting without it or giving up.
+    /// Applies pending migrations, then adds, in Development, sample data (<paramref name="developmentSeed"/>) and, in
+    /// every environment, what the service needs (<paramref name="seed"/>); one replica at a time, so each is added once. While the database
+    /// cannot be reached the service waits for it, saying so, rather than starting without it or giving up.
     /// </summary>
-    public static async Task MigrateDbContextAsync<TContext>(this WebApplication app, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed = null)
+    public static async Task MigrateDbContextAsync<TContext>(this WebApplication app,
+        Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed = null,
+        Func<TContext, IServiceProvider, CancellationToken, Task>? seed = null)
         where TContext : DbContext
     {
         var database = app.Services.GetRequiredService<ServiceDatabase>();
@@ -92,7 +95,7 @@ public static class DataExtensions
         {
             try
             {
-                await MigrateAsync(app, database, developmentSeed, logger, stopping);
+                await MigrateAsync(app, database, seed, developmentSeed, logger, stopping);
                 return;
             }
             catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && !stopping.IsCancellationRequested)
@@ -105,8 +108,8 @@ public static class DataExtensions
     }
 
     private static async Task MigrateAsync<TContext>(
-        WebApplication app, ServiceDatabase database, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed,
-        ILogger logger, CancellationToken stopping)
+        WebApplication app, ServiceDatabase database, Func<TContext, IServiceProvider, CancellationToken, Task>? seed,
+        Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed, ILogger logger, CancellationToken stopping)
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();
@@ -134,6 +137,11 @@ public static class DataExtensions
         if (developmentSeed is not null && app.Environment.IsDevelopment())
         {
             await developmentSeed(db, scope.ServiceProvider, stopping);
+        }
+
+        if (seed is not null)
+        {
+            await seed(db, scope.ServiceProvider, stopping);
         }
 
         logger.LogInformation("Database {Database} ({Provider}, {Location}) is migrated", database.Name, database.Provider, location);

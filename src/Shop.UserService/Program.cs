@@ -18,7 +18,7 @@ app.MapTokenApi();
 app.MapUsersApi();
 app.MapSigningKeysApi();
 
-await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedAsync);
+await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.EnsureAdministratorAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);
 await app.RegisterServiceClientsAsync();
 app.Run();

@@ -9,8 +9,8 @@ namespace Shop.UserService.Data;
 
 internal static class UsersSeed
 {
-    /// <summary>The workshop's two users, added once to an empty database, and the administrator.</summary>
-    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>The workshop's two users, added once to an empty database, in Development.</summary>
+    public static async Task SeedSampleUsersAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(cancellationToken))
         {
@@ -20,7 +20,14 @@ internal static class UsersSeed
                 new User { Name = "Bob", Email = "bob@example.com", Age = 25, CreatedAt = now });
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
 
+    /// <summary>
+    /// The administrator (<c>Identity:Admin</c>), made once in every environment where a password is given: someone
+    /// must be able to add the first products.
+    /// </summary>
+    public static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
         var admin = services.GetRequiredService<IOptions<IdentityOptions>>().Value.Admin;
         if (admin.Password is { Length: > 0 } password && !await db.Users.AnyAsync(u => u.Email == admin.Email, cancellationToken))
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Hosting;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
 
@@ -9,6 +10,28 @@ namespace Shop.Tests.Service;
 public sealed class SignInTests(InProcessServicesFixture services)
 {
     private UsersServiceHost Users => services.Users;
+
+    /// <summary>A deployment runs in Production: the workshop's sample users stay out, the administrator and the service clients do not.</summary>
+    [Fact]
+    public async Task OutsideDevelopmentTheAdministratorAndTheServiceClientsCanSignInAndNoSampleUserExists()
+    {
+        await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
+
+        var admin = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
+        Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var anonymous = production.As(Caller.Anonymous);
+        var orders = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ShopServices.Orders,
+            ["client_secret"] = UsersServiceHost.OrdersClientSecret,
+            ["scope"] = ShopScopes.UsersRead
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
+        using var asAdmin = production.As(Caller.Admin());
+        var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
+        Assert.Equal([UsersServiceHost.AdminEmail], users.Items.Select(u => u.Email));
+    }
 
     [Fact]
     public async Task AWrongPasswordGetsNoToken()

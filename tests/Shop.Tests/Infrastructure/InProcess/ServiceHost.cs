@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Shop.Tests.Infrastructure.InProcess;
 
@@ -34,6 +35,9 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     /// <summary>The connection string of the service's cache; null when it has none.</summary>
     public string? CacheConnectionString => (SharedCache ?? _cache)?.ConnectionString;
 
+    /// <summary>The environment the service runs in: Development, as under the AppHost, unless a test says otherwise.</summary>
+    public string HostEnvironment { get; init; } = Environments.Development;
+
     /// <summary>The audience of this service's tokens, which is also its resource name.</summary>
     public abstract string Audience { get; }
 
@@ -62,7 +66,7 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(HostEnvironment);
         builder.UseSetting($"ConnectionStrings:{DatabaseName}", $"Data Source={DatabaseFile}");
         builder.UseSetting("ConnectionStrings:cache", CacheConnectionString ?? UnreachableCache);
         // A cache in this process answers in microseconds; a busy test machine must not pass for a cache outage.
