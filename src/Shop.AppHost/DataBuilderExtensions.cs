@@ -36,12 +36,20 @@ internal static class DataBuilderExtensions
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "shop", "data"));
 
-    /// <summary>The services' databases on the provider <c>Data:Provider</c> names: SQLite (the default) or PostgreSQL.</summary>
+    /// <summary>
+    /// The services' databases on the provider <c>Data:Provider</c> names: SQLite (the default) or PostgreSQL. A
+    /// published shop keeps its data in PostgreSQL: a SQLite file belongs to the machine that has it.
+    /// </summary>
     public static ServiceDatabases AddServiceDatabases(this IDistributedApplicationBuilder builder, string dataDirectory)
     {
+        var publishing = builder.ExecutionContext.IsPublishMode;
         var provider = builder.Configuration[DataProviders.Setting]?.Trim().ToLowerInvariant() switch
         {
-            null or "" or DataProviders.Sqlite => DataProviders.Sqlite,
+            null or "" => publishing ? DataProviders.Postgres : DataProviders.Sqlite,
+            DataProviders.Sqlite when publishing => throw new InvalidOperationException(
+                $"{DataProviders.Setting} is {DataProviders.Sqlite}, but a published shop keeps its data in PostgreSQL: a SQLite file " +
+                $"belongs to the machine that has it. Publish without {DataProviders.Setting}, or with {DataProviders.Postgres}."),
+            DataProviders.Sqlite => DataProviders.Sqlite,
             DataProviders.Postgres => DataProviders.Postgres,
             var other => throw new InvalidOperationException(
                 $"{DataProviders.Setting} is '{other}'; use {DataProviders.Sqlite} or {DataProviders.Postgres}.")

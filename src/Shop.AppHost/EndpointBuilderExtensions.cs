@@ -6,6 +6,9 @@ internal static class EndpointBuilderExtensions
 {
     public const string ReplicasSettingName = "Services:Replicas";
 
+    /// <summary>The port a published service listens on: the one .NET's container images listen on (ASPNETCORE_HTTP_PORTS).</summary>
+    private const int PublishedPort = 8080;
+
     /// <summary>
     /// Gives the project its http endpoint and <paramref name="replicas"/> processes. One process serves the endpoint
     /// itself rather than behind the orchestrator's proxy: callers save a hop on every request, and a stopped service
@@ -21,6 +24,11 @@ internal static class EndpointBuilderExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithServiceEndpoint(this IResourceBuilder<ProjectResource> builder, int replicas)
     {
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder.WithPublishedEndpoint();
+        }
+
         var fixedPorts = builder.ApplicationBuilder.Configuration.GetValue("Services:FixedPorts", defaultValue: true);
         builder
             .WithEndpoint("http", endpoint =>
@@ -33,6 +41,22 @@ internal static class EndpointBuilderExtensions
             })
             .WithoutDeveloperCertificate();
         return replicas > 1 ? builder.WithReplicas(replicas) : builder;
+    }
+
+    /// <summary>
+    /// Published, a service listens for plain HTTP on the port of .NET's container images, 8080, wherever it is
+    /// deployed: TLS ends at the platform's ingress. Aspire gives a published project an HTTPS endpoint too, which the
+    /// service would not serve, and which would point the other services' discovery entries at nothing. How many
+    /// replicas run is the deployment's to say, not the manifest's.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithPublishedEndpoint(this IResourceBuilder<ProjectResource> builder)
+    {
+        foreach (var https in builder.Resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.UriScheme == "https").ToList())
+        {
+            builder.Resource.Annotations.Remove(https);
+        }
+
+        return builder.WithEndpoint("http", endpoint => endpoint.TargetPort = PublishedPort);
     }
 
     /// <summary>

@@ -6,9 +6,17 @@ namespace Shop.AppHost.Cache;
 
 internal static class CacheBuilderExtensions
 {
-    /// <summary>Adds the Redis-compatible cache on the host that <see cref="CacheHostSelector"/> picks.</summary>
+    /// <summary>
+    /// Adds the Redis-compatible cache on the host that <see cref="CacheHostSelector"/> picks; when the AppHost publishes,
+    /// Aspire's Redis container, whatever this machine has: a published manifest is the same wherever it is made.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddCache(this IDistributedApplicationBuilder builder, string name)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return builder.AddRedis(name);
+        }
+
         var choice = CacheHostSelector.Choose(builder.Configuration[CacheHostSelector.SettingName]);
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {

@@ -22,7 +22,10 @@ internal static class PostgresBuilderExtensions
     public static PostgresDatabases AddPostgresDatabases(
         this IDistributedApplicationBuilder builder, string name, string dataDirectory, IEnumerable<string> databaseNames)
     {
-        var choice = PostgresHostSelector.Choose(builder.Configuration);
+        // A published manifest is the same wherever it is made: it never asks this machine what it has.
+        var choice = builder.ExecutionContext.IsPublishMode
+            ? new PostgresHostChoice(PostgresHost.Container, "the AppHost publishes, and a deployment runs containers")
+            : PostgresHostSelector.Choose(builder.Configuration);
         var cluster = choice.Host == PostgresHost.Local ? LocalPostgresCluster.For(dataDirectory) : null;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
@@ -37,8 +40,9 @@ internal static class PostgresBuilderExtensions
         {
             case PostgresHost.Container:
             {
+                // Aspire names a volume after the AppHost's path; a published one is named the same everywhere.
                 var server = builder.AddPostgres(name, password: builder.CreateResourceBuilder(PasswordOf(builder, name)))
-                    .WithDataVolume()
+                    .WithDataVolume(builder.ExecutionContext.IsPublishMode ? $"shop-{name}-data" : null)
                     .WithArgs("-c", MaxConnections)
                     .WithoutDeveloperCertificate();
                 return new(databaseNames.ToDictionary(database => database,

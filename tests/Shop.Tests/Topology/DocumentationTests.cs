@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Shop.Tests.Infrastructure;
 
@@ -17,17 +16,18 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     public async Task TheReadmeSignInSnippetRunsAsWritten()
     {
         var snippet = ShellBlockAfter(File.ReadAllText(Path.Combine(Root, "README.md")), "## Signing in");
-        var bash = ToolOnPath("bash");
-        Assert.SkipWhen(bash is null || ToolOnPath("curl") is null, "The README's snippet needs bash and curl, which this machine lacks.");
+        var bash = Shell.Find("bash");
+        Assert.SkipWhen(bash is null || Shell.Find("curl") is null, "The README's snippet needs bash and curl, which this machine lacks.");
 
-        var (exitCode, output) = await RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet, new()
+        var run = await Shell.RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet, new Dictionary<string, string?>
         {
             ["SHOP_USERS"] = Url(ShopServices.Users),
             ["SHOP_PRODUCTS"] = Url(ShopServices.Products),
             ["SHOP_ORDERS"] = Url(ShopServices.Orders)
         });
+        var output = run.All;
 
-        Assert.True(exitCode == 0, $"The snippet failed ({exitCode}):\n{output}");
+        Assert.True(run.ExitCode == 0, $"The snippet failed ({run.ExitCode}):\n{output}");
         Assert.Contains("\"email\":\"carol@example.com\"", output, StringComparison.Ordinal);
         Assert.Contains("\"status\":\"Confirmed\"", output, StringComparison.Ordinal);
         Assert.Contains("\"totalCount\":1", output, StringComparison.Ordinal);
@@ -47,20 +47,21 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     {
         var httpyac = await HttpyacAsync();
 
-        var (exitCode, output) = await RunAsync(httpyac, [
+        var run = await Shell.RunAsync(httpyac, [
             "send", Path.Combine(Root, file), "--all", "--json",
             "--var", $"users={Url(ShopServices.Users)}",
             "--var", $"products={Url(ShopServices.Products)}",
             "--var", $"orders={Url(ShopServices.Orders)}",
             "--var", $"adminPassword={Shop.AdminPassword}"
-        ], input: null, environment: []);
+        ]);
+        var output = run.All;
 
         var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
         var requests = JsonDocument.Parse(json).RootElement.GetProperty("requests").EnumerateArray().ToList();
         var answered = string.Join(' ', requests.Select(r => r.TryGetProperty("response", out var response)
             ? response.GetProperty("statusCode").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)
             : "none"));
-        Assert.True(answered == statuses, $"{file} answered {answered}, expected {statuses} (httpyac exit {exitCode}):\n{output}");
+        Assert.True(answered == statuses, $"{file} answered {answered}, expected {statuses} (httpyac exit {run.ExitCode}):\n{output}");
     }
 
     private string Url(string resource) => Shop.AddressOf(resource).ToString().TrimEnd('/');
@@ -79,8 +80,8 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     /// </summary>
     private static async Task<string> HttpyacAsync()
     {
-        var npm = ToolOnPath("npm");
-        Assert.SkipWhen(npm is null || ToolOnPath("node") is null, "Running the .http files needs Node.js and npm, which this machine lacks.");
+        var npm = Shell.Find("npm");
+        Assert.SkipWhen(npm is null || Shell.Find("node") is null, "Running the .http files needs Node.js and npm, which this machine lacks.");
         var directory = Path.Combine(Root, "tests", "Shop.Tests", "HttpFiles");
         var httpyac = Path.Combine(directory, "node_modules", ".bin", "httpyac");
         await InstallLock.WaitAsync(TestContext.Current.CancellationToken);
@@ -88,8 +89,8 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
         {
             if (!File.Exists(httpyac))
             {
-                var (exitCode, output) = await RunAsync(npm!, ["ci", "--no-audit", "--no-fund", "--prefix", directory], input: null, environment: []);
-                Assert.True(exitCode == 0, $"npm ci failed:\n{output}");
+                var install = await Shell.RunAsync(npm!, ["ci", "--no-audit", "--no-fund", "--prefix", directory]);
+                Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.All}");
             }
         }
         finally
@@ -101,37 +102,4 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     }
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
-
-    private static string? ToolOnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, tool))
-            .FirstOrDefault(File.Exists);
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(
-        string tool, IEnumerable<string> arguments, string? input, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(tool, arguments)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Root
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

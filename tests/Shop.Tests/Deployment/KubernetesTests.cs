@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using k8s;
+using k8s.Models;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Deployment;
+
+/// <summary>
+/// deploy/kubernetes, rendered as the README says (<c>kubectl kustomize deploy/kubernetes/overlays/production</c>) and
+/// read with the Kubernetes API's own models: what a cluster would be given, checked without one.
+/// </summary>
+public sealed partial class KubernetesTests
+{
+    private const string Overlay = "deploy/kubernetes/overlays/production";
+    private const string TheSecret = "shop";
+
+    /// <summary>Variables a Deployment sets that the AppHost leaves to the platform.</summary>
+    private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME"];
+
+    [Fact]
+    public async Task EachServiceHasSeveralReplicasAServiceAndADisruptionBudget()
+    {
+        var rendered = await RenderAsync();
+        foreach (var service in ShopServices.All)
+        {
+            var deployment = DeploymentOf(rendered, service);
+            Assert.True(deployment.Spec.Replicas >= 2, $"{service} runs {deployment.Spec.Replicas} replicas.");
+            // A rolling deploy never has fewer ready replicas than asked for.
+            Assert.Equal("0", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+            var pods = deployment.Spec.Template.Metadata.Labels;
+            Assert.True(Selects(deployment.Spec.Selector.MatchLabels, pods), $"{service}'s Deployment does not select its pods.");
+
+            var kubernetesService = Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.Name == service);
+            Assert.True(Selects(kubernetesService.Spec.Selector, pods), $"{service}'s Service does not select its pods.");
+            var port = Assert.Single(kubernetesService.Spec.Ports);
+            Assert.Equal((80, "http"), (port.Port, port.TargetPort.Value));
+            Assert.Contains(ContainerOf(deployment).Ports, p => p.Name == "http" && p.ContainerPort == 8080);
+
+            var budget = Assert.Single(rendered.OfType<V1PodDisruptionBudget>(), b => b.Metadata.Name == service);
+            Assert.True(Selects(budget.Spec.Selector.MatchLabels, pods), $"{service}'s PodDisruptionBudget does not select its pods.");
+            Assert.Equal("1", budget.Spec.MinAvailable.Value);
+        }
+    }
+
+    [Fact]
+    public async Task EachServiceIsReadyOnHealthAliveOnAliveAndGivenTimeToMigrate()
+    {
+        var rendered = await RenderAsync();
+        foreach (var service in ShopServices.All)
+        {
+            var container = ContainerOf(DeploymentOf(rendered, service));
+            Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
+            Assert.Equal(("/alive", "http"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
+            Assert.Equal(("/alive", "http"), (container.StartupProbe.HttpGet.Path, container.StartupProbe.HttpGet.Port.Value));
+            // A service listens once its migrations are applied, and waits for a database it cannot reach yet.
+            var startup = TimeSpan.FromSeconds(container.StartupProbe.PeriodSeconds!.Value * container.StartupProbe.FailureThreshold!.Value);
+            Assert.True(startup >= TimeSpan.FromMinutes(5), $"{service} is given {startup} to start.");
+        }
+    }
+
+    [Fact]
+    public async Task EachServiceRunsUnprivilegedOnAReadOnlyRootFilesystem()
+    {
+        var rendered = await RenderAsync();
+        foreach (var service in ShopServices.All)
+        {
+            var pod = DeploymentOf(rendered, service).Spec.Template.Spec;
+            var container = ContainerOf(DeploymentOf(rendered, service));
+            Assert.True(pod.SecurityContext.RunAsNonRoot, $"{service} may run as root.");
+            Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
+            Assert.Equal((false, true), (container.SecurityContext.AllowPrivilegeEscalation, container.SecurityContext.ReadOnlyRootFilesystem));
+            Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+            Assert.False(pod.AutomountServiceAccountToken);
+            // The runtime's temporary files go to a volume of the pod's own.
+            var tmp = Assert.Single(container.VolumeMounts, mount => mount.MountPath == "/tmp");
+            Assert.NotNull(Assert.Single(pod.Volumes, volume => volume.Name == tmp.Name).EmptyDir);
+        }
+    }
+
+    [Fact]
+    public async Task EachServiceRequestsAtLeastTheMemoryTheBenchmarkMeasured()
+    {
+        var rendered = await RenderAsync();
+        var peaks = MeasuredPeaks();
+        foreach (var service in ShopServices.All)
+        {
+            var resources = ContainerOf(DeploymentOf(rendered, service)).Resources;
+            var requested = resources.Requests["memory"].ToDecimal();
+            var limit = resources.Limits["memory"].ToDecimal();
+            Assert.True(requested >= peaks[service], $"{service} requests {requested} bytes, below its measured peak of {peaks[service]}.");
+            Assert.True(limit > requested, $"{service}'s memory limit, {limit} bytes, leaves no room above its request.");
+            Assert.True(resources.Requests["cpu"].ToDecimal() > 0 && resources.Limits["cpu"].ToDecimal() >= resources.Requests["cpu"].ToDecimal(),
+                $"{service}'s CPU request and limit are not set.");
+        }
+    }
+
+    [Fact]
+    public async Task SecretsReachTheServicesOnlyThroughSecretReferences()
+    {
+        var rendered = await RenderAsync();
+        // The overlay makes no Secret: its values are the operator's (see the README).
+        Assert.Empty(rendered.OfType<V1Secret>());
+        foreach (var service in ShopServices.All)
+        {
+            foreach (var variable in ContainerOf(DeploymentOf(rendered, service)).Env)
+            {
+                if (SecretVariable().IsMatch(variable.Name))
+                {
+                    Assert.True(variable.Value is null && variable.ValueFrom?.SecretKeyRef?.Name == TheSecret,
+                        $"{service}'s {variable.Name} does not come from the Secret '{TheSecret}'.");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task EachDeploymentGivesItsServiceWhatTheAppHostGivesIt()
+    {
+        var rendered = await RenderAsync();
+        var resources = AspireManifest.ResourcesOf(await AspireManifest.PublishAsync());
+        foreach (var service in ShopServices.All)
+        {
+            var container = ContainerOf(DeploymentOf(rendered, service));
+            var deployed = container.Env.ToDictionary(variable => variable.Name);
+            var published = AspireManifest.EnvironmentOf(resources, service);
+
+            Assert.Equal(published.Keys.Order(), deployed.Keys.Except(OwnVariables).Order());
+            foreach (var (name, value) in published)
+            {
+                var variable = deployed[name];
+                var reference = ManifestReference().Match(value);
+                var (expectedValue, expectedSecretKey) = !reference.Success ? (value, null)
+                    : reference.Groups["property"].Value switch
+                    {
+                        // A connection string or a secret parameter: the operator's, from the Secret, under the resource's name.
+                        "connectionString" or "value" => ((string?)null, reference.Groups["resource"].Value),
+                        // Another service's address: its Kubernetes Service.
+                        "bindings.http.url" => ($"http://{reference.Groups["resource"].Value}", null),
+                        "bindings.http.targetPort" => (container.Ports.Single(p => p.Name == "http").ContainerPort.ToString(CultureInfo.InvariantCulture), null),
+                        var other => throw new InvalidOperationException($"{service}'s {name} is {value}: no rule says how Kubernetes gives {other}.")
+                    };
+                Assert.True(variable.Value == expectedValue && variable.ValueFrom?.SecretKeyRef?.Key == expectedSecretKey,
+                    $"{service}'s {name} is '{variable.Value}' (secret key '{variable.ValueFrom?.SecretKeyRef?.Key}') in Kubernetes; the AppHost gives '{value}'.");
+            }
+
+            foreach (var address in published.Values.Select(v => ManifestReference().Match(v)).Where(m => m.Groups["property"].Value == "bindings.http.url"))
+            {
+                Assert.Contains(rendered.OfType<V1Service>(), s => s.Metadata.Name == address.Groups["resource"].Value);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task EachDeploymentRunsTheImageItsProjectBuilds()
+    {
+        var rendered = await RenderAsync();
+        foreach (var (service, project) in new[] { (ShopServices.Users, "Shop.UserService"), (ShopServices.Products, "Shop.ProductService"), (ShopServices.Orders, "Shop.OrderService") })
+        {
+            var repository = XDocument.Load(Path.Combine(Repository.Root, "src", project, $"{project}.csproj"))
+                .Descendants("ContainerRepository").Single().Value;
+            var image = ContainerOf(DeploymentOf(rendered, service)).Image;
+            var (name, tag) = (image[..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
+            Assert.True(name.EndsWith('/' + repository, StringComparison.Ordinal), $"{service} runs {image}, not the image of {project} ({repository}).");
+            Assert.NotEqual("latest", tag);
+        }
+    }
+
+    /// <summary>Renders the production overlay; skipped, saying so, where kubectl is missing.</summary>
+    private static async Task<IReadOnlyList<object>> RenderAsync()
+    {
+        var kubectl = Shell.Find("kubectl");
+        Assert.SkipWhen(kubectl is null, "Rendering deploy/kubernetes needs kubectl (its kustomize is built in), which this machine lacks.");
+        var run = await Shell.RunAsync(kubectl!, ["kustomize", Overlay]);
+        Assert.True(run.ExitCode == 0, $"kubectl kustomize {Overlay} failed:\n{run.Errors}");
+        return KubernetesYaml.LoadAllFromString(run.Output);
+    }
+
+    private static V1Deployment DeploymentOf(IReadOnlyList<object> rendered, string service) =>
+        Assert.Single(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == service);
+
+    private static V1Container ContainerOf(V1Deployment deployment) => Assert.Single(deployment.Spec.Template.Spec.Containers);
+
+    private static bool Selects(IDictionary<string, string> selector, IDictionary<string, string> labels) =>
+        selector.Count > 0 && selector.All(label => labels.TryGetValue(label.Key, out var value) && value == label.Value);
+
+    /// <summary>Each service's peak resident memory under load, in bytes, from the README's benchmark figures.</summary>
+    private static Dictionary<string, decimal> MeasuredPeaks()
+    {
+        var row = File.ReadLines(Path.Combine(Repository.Root, "README.md")).Single(line => line.StartsWith("| Each service <=", StringComparison.Ordinal));
+        var peaks = MemoryFigure().Matches(row).ToDictionary(m => m.Groups["service"].Value,
+            m => decimal.Parse(m.Groups["megabytes"].Value, CultureInfo.InvariantCulture) * 1_000_000);
+        Assert.True(ShopServices.All.All(peaks.ContainsKey), $"The README's memory figures name not every service: {row}");
+        return peaks;
+    }
+
+    [GeneratedRegex(@"password|secret|connectionstrings", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretVariable();
+
+    [GeneratedRegex(@"^\{(?<resource>[a-z0-9-]+)\.(?<property>[a-zA-Z.]+)\}$")]
+    private static partial Regex ManifestReference();
+
+    [GeneratedRegex(@"(?<service>users|products|orders) (?<megabytes>[0-9.]+) MB")]
+    private static partial Regex MemoryFigure();
+}

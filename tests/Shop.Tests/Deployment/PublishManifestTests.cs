@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Deployment;
+
+/// <summary>
+/// The AppHost's publish manifest is what a deployment tool reads: it must run where containers do, name nothing of
+/// the machine that wrote it, and be the one the repository holds, which deploy/kubernetes follows.
+/// </summary>
+public sealed partial class PublishManifestTests
+{
+    [Fact]
+    public async Task TheManifestIsTheSameOnAMachineWithoutRedisOrPostgresAndWithOtherSettings()
+    {
+        var here = await AspireManifest.PublishAsync();
+        var elsewhere = Directory.CreateTempSubdirectory("shop-elsewhere-");
+        try
+        {
+            // Only the .NET SDK on the PATH, no container runtime, another home (no user secrets), and the settings of
+            // a machine that runs everything locally.
+            var bare = new Dictionary<string, string?>
+            {
+                ["PATH"] = Path.GetDirectoryName(AspireManifest.Dotnet),
+                ["HOME"] = elsewhere.FullName,
+                ["DOCKER_HOST"] = $"unix://{Path.Combine(elsewhere.FullName, "docker.sock")}"
+            };
+            var there = await AspireManifest.PublishAsync(bare,
+                "--Cache:Host=garnet", "--Data:PostgresHost=local", $"--Data:Directory={elsewhere.FullName}", "--Services:Replicas=3");
+
+            Assert.Equal(here, there);
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
+
+        Assert.True(here == await File.ReadAllTextAsync(AspireManifest.CommittedPath, TestContext.Current.CancellationToken),
+            "deploy/aspire-manifest.json is not what the AppHost publishes: publish it again as the README's \"Deploying\" says.");
+    }
+
+    [Fact]
+    public async Task ThePublishedManifestRunsWhereContainersDoAndNamesNothingOfThisMachine()
+    {
+        var manifest = await AspireManifest.PublishAsync();
+        var resources = AspireManifest.ResourcesOf(manifest);
+
+        Assert.DoesNotContain(resources, resource => TypeOf(resource.Value!) == "executable.v0");
+        Assert.Equal("container.v0", TypeOf(resources[ShopResources.Cache]!));
+        Assert.Equal("container.v0", TypeOf(resources[ShopResources.Postgres]!));
+        Assert.All(ShopResources.Databases, database => Assert.Equal($"{{{ShopResources.Postgres}.connectionString}};Database={database}",
+            resources[database]!["connectionString"]!.GetValue<string>()));
+
+        // Nothing of this machine: no folder of its (the containers' own paths, such as /var/lib/postgresql, are theirs)...
+        var texts = Texts(JsonNode.Parse(manifest)!).ToList();
+        var local = new[] { Repository.Root, Path.GetTempPath(), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget" }
+            .Select(folder => folder.TrimEnd('/', '\\')).Where(folder => folder.Length > 1).ToList();
+        Assert.DoesNotContain(texts, text => local.Any(folder => text.Contains(folder, StringComparison.Ordinal)));
+        // ...and no address of it.
+        Assert.DoesNotContain(texts, text => text.Contains("127.0.0.1", StringComparison.Ordinal)
+            || text.Contains("localhost", StringComparison.OrdinalIgnoreCase) || text.Contains("[::1]", StringComparison.Ordinal));
+
+        foreach (var service in ShopServices.All)
+        {
+            var project = resources[service]!;
+            Assert.DoesNotContain(Texts(project), text => Path.IsPathRooted(text) || WindowsPath().IsMatch(text));
+            Assert.True(File.Exists(Path.Combine(Repository.Root, "deploy", project["path"]!.GetValue<string>())), $"{service}'s project path is not the repository's.");
+            // One plain HTTP endpoint on the port of .NET's container images, and no host port of this machine's.
+            var binding = Assert.Single(project["bindings"]!.AsObject());
+            Assert.Equal(("http", "http", 8080, false), (binding.Key, binding.Value!["scheme"]!.GetValue<string>(),
+                binding.Value["targetPort"]!.GetValue<int>(), binding.Value.AsObject().ContainsKey("port")));
+
+            foreach (var (variable, value) in AspireManifest.EnvironmentOf(resources, service))
+            {
+                foreach (Match reference in Reference().Matches(value))
+                {
+                    var name = reference.Groups["resource"].Value;
+                    Assert.True(resources.ContainsKey(name), $"{service}'s {variable} refers to {name}, which the manifest lacks.");
+                    // A value a service is given from a parameter is a secret one, asked for at deployment, never written here.
+                    if (TypeOf(resources[name]!) == "parameter.v0")
+                    {
+                        Assert.True(resources[name]!["inputs"]!["value"]!["secret"]!.GetValue<bool>(), $"{name} is not a secret parameter.");
+                        Assert.False(resources[name]!["inputs"]!["value"]!.AsObject().ContainsKey("value"), $"{name} is written in the manifest.");
+                    }
+                }
+            }
+        }
+    }
+
+    private static string TypeOf(JsonNode resource) => resource["type"]!.GetValue<string>();
+
+    /// <summary>Every string in the manifest, names and values.</summary>
+    private static IEnumerable<string> Texts(JsonNode node) => node switch
+    {
+        JsonObject entries => entries.SelectMany(entry => Texts(entry.Value!).Prepend(entry.Key)),
+        JsonArray items => items.SelectMany(item => Texts(item!)),
+        JsonValue value when value.TryGetValue<string>(out var text) => [text],
+        _ => []
+    };
+
+    [GeneratedRegex(@"^[A-Za-z]:[\\/]")]
+    private static partial Regex WindowsPath();
+
+    [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.")]
+    private static partial Regex Reference();
+}

@@ -1,0 +1,48 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace Shop.Tests.Infrastructure;
+
+/// <summary>The AppHost's publish manifest, published as the README's "Deploying" says, and the copy in the repository.</summary>
+public static class AspireManifest
+{
+    /// <summary>The manifest the repository holds, which deploy/kubernetes follows.</summary>
+    public static string CommittedPath { get; } = Path.Combine(Repository.Root, "deploy", "aspire-manifest.json");
+
+    private static readonly string Configuration =
+        typeof(AspireManifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    /// <summary>
+    /// Runs the README's publish command (<c>dotnet run --project src/Shop.AppHost -- --publisher manifest
+    /// --output-path ...</c>, on the AppHost the tests built) with more AppHost <paramref name="settings"/>, and answers
+    /// what it wrote. It writes beside the committed manifest, so that the projects' relative paths are the same.
+    /// </summary>
+    public static async Task<string> PublishAsync(IReadOnlyDictionary<string, string?>? environment = null, params string[] settings)
+    {
+        var output = Path.Combine(Repository.Root, "deploy", $"aspire-manifest.{Guid.NewGuid():N}.json");
+        try
+        {
+            var run = await Shell.RunAsync(Dotnet,
+            [
+                "run", "--no-build", "--configuration", Configuration, "--project", Path.Combine("src", "Shop.AppHost"), "--",
+                "--publisher", "manifest", "--output-path", output, .. settings
+            ], environment: environment);
+            Assert.True(run.ExitCode == 0 && File.Exists(output), $"Publishing the manifest failed ({run.ExitCode}):\n{run.All}");
+            return await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>The <c>dotnet</c> on the PATH, which runs the tests.</summary>
+    public static string Dotnet { get; } = Shell.Find("dotnet") ?? throw new InvalidOperationException("dotnet is not on the PATH.");
+
+    /// <summary>The resources of a manifest, by name.</summary>
+    public static JsonObject ResourcesOf(string manifest) => JsonNode.Parse(manifest)!["resources"]!.AsObject();
+
+    /// <summary>The environment a resource of the manifest gets, by variable.</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentOf(JsonObject resources, string resource) =>
+        resources[resource]!["env"]!.AsObject().ToDictionary(variable => variable.Key, variable => variable.Value!.GetValue<string>());
+}
