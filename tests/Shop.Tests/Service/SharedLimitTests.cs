@@ -39,6 +39,9 @@ public sealed class SharedLimitTests
     {
         await using var first = Replica(cache: null);
         await using var second = Replica(cache: null);
+        // Both have started before counting starts: each counts in a window of its own from its first attempt, and a
+        // replica starting slowly on a busy machine must not let the other's window run out meanwhile.
+        await Task.WhenAll(StartedAsync(first), StartedAsync(second));
 
         var answers = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 2 * PerAddress; attempt++)
@@ -54,6 +57,13 @@ public sealed class SharedLimitTests
     /// <summary>A users service with a low limit per address, on <paramref name="cache"/>, or unable to reach one.</summary>
     private static UsersServiceHost Replica(InProcessCache? cache) =>
         new(withCache: false, ("RateLimits:SignInsPerAddressPerMinute", PerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture))) { SharedCache = cache };
+
+    /// <summary>Waits until the replica answers at all, which it does once it has started.</summary>
+    private static async Task StartedAsync(UsersServiceHost replica)
+    {
+        using var client = replica.As(Caller.Anonymous);
+        Assert.Equal("Healthy", await client.GetStringAsync("/alive", TestContext.Current.CancellationToken));
+    }
 
     /// <summary>Waits until the replica reports itself Healthy, which it does once it has reached its cache.</summary>
     private static Task ConnectedAsync(UsersServiceHost replica) => Eventually.HoldsAsync(async () =>
