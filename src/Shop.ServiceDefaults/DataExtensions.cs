@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,16 +114,21 @@ public static class DataExtensions
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (database.Provider == DataProviders.Postgres)
+        {
+            // The lease below is held in the service's own database, so that must exist first.
+            await CreatePostgresDatabaseIfMissingAsync(db, stopping);
+        }
+
         // Replicas start together: one migrates (and seeds) while the others wait, then find nothing left to do.
         await using var lease = await app.Services.GetRequiredService<WorkLease>().AcquireAsync("migrations", stopping);
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var connectionString = db.Database.GetConnectionString();
         string location;
         if (database.Provider == DataProviders.Postgres)
         {
             var connection = new NpgsqlConnectionStringBuilder(connectionString);
             location = $"{connection.Host}:{connection.Port}/{connection.Database}";
-            // Creates the database first when the server has none by that name.
             await db.Database.MigrateAsync(stopping);
         }
         else
@@ -145,6 +151,28 @@ public static class DataExtensions
         }
 
         logger.LogInformation("Database {Database} ({Provider}, {Location}) is migrated", database.Name, database.Provider, location);
+    }
+
+    /// <summary>
+    /// Creates the service's database on a server that has none by its name, as a managed server given to a deployment
+    /// may not; replicas starting together race to create it, and the ones that lose find it made.
+    /// </summary>
+    private static async Task CreatePostgresDatabaseIfMissingAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.Database.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another replica made it first.
+        }
     }
 
     /// <summary>Saves, or answers false when a unique key refuses the change, e.g. a duplicate email.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Shop.Tests.Infrastructure;
@@ -44,7 +42,7 @@ public sealed class StartupSettingsTests
         var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-external-").FullName;
         var app = await TopologyLauncher.StartAsync(DataProviders.Postgres,
         [
-            $"ConnectionStrings:postgres=Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Password={Password}",
+            $"ConnectionStrings:postgres=Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Password={Password}",
             $"Data:Directory={dataDirectory}",
             $"Parameters:admin-password={Guid.NewGuid():N}",
             $"Parameters:orders-client-secret={Guid.NewGuid():N}"
@@ -68,13 +66,5 @@ public sealed class StartupSettingsTests
             await TopologyLauncher.StopAsync(app, DataProviders.Postgres);
             Directory.Delete(dataDirectory, recursive: true);
         }
-    }
-
-    /// <summary>A loopback port nothing listens on: one the system just gave out and took back.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Garnet;
 
 namespace Shop.Tests.Infrastructure.InProcess;
@@ -15,7 +13,7 @@ public sealed class InProcessCache : IDisposable
 
     public InProcessCache()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var password = Guid.NewGuid().ToString("N");
         lock (Construction)
         {
@@ -39,11 +37,4 @@ public sealed class InProcessCache : IDisposable
     public string ConnectionString { get; }
 
     public void Dispose() => _server.Dispose();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
