@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using k8s;
 using k8s.Models;
 using Shop.Tests.Infrastructure;
 
@@ -13,19 +12,16 @@ namespace Shop.Tests.Deployment;
 /// </summary>
 public sealed partial class KubernetesTests
 {
-    private const string Overlay = "deploy/kubernetes/overlays/production";
-    private const string TheSecret = "shop";
-
     /// <summary>Variables a Deployment sets that the AppHost leaves to the platform.</summary>
     private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME"];
 
     [Fact]
     public async Task EachServiceHasSeveralReplicasAServiceAndADisruptionBudget()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         foreach (var service in ShopServices.All)
         {
-            var deployment = DeploymentOf(rendered, service);
+            var deployment = rendered.DeploymentOf(service);
             Assert.True(deployment.Spec.Replicas >= 2, $"{service} runs {deployment.Spec.Replicas} replicas.");
             // A rolling deploy never has fewer ready replicas than asked for.
             Assert.Equal("0", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
@@ -36,7 +32,7 @@ public sealed partial class KubernetesTests
             Assert.True(Selects(kubernetesService.Spec.Selector, pods), $"{service}'s Service does not select its pods.");
             var port = Assert.Single(kubernetesService.Spec.Ports);
             Assert.Equal((80, "http"), (port.Port, port.TargetPort.Value));
-            Assert.Contains(ContainerOf(deployment).Ports, p => p.Name == "http" && p.ContainerPort == 8080);
+            Assert.Contains(deployment.ContainerOf().Ports, p => p.Name == "http" && p.ContainerPort == 8080);
 
             var budget = Assert.Single(rendered.OfType<V1PodDisruptionBudget>(), b => b.Metadata.Name == service);
             Assert.True(Selects(budget.Spec.Selector.MatchLabels, pods), $"{service}'s PodDisruptionBudget does not select its pods.");
@@ -47,10 +43,10 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task EachServiceIsReadyOnHealthAliveOnAliveAndGivenTimeToMigrate()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         foreach (var service in ShopServices.All)
         {
-            var container = ContainerOf(DeploymentOf(rendered, service));
+            var container = rendered.DeploymentOf(service).ContainerOf();
             Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
             Assert.Equal(("/alive", "http"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
             Assert.Equal(("/alive", "http"), (container.StartupProbe.HttpGet.Path, container.StartupProbe.HttpGet.Port.Value));
@@ -63,11 +59,11 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task EachServiceRunsUnprivilegedOnAReadOnlyRootFilesystem()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         foreach (var service in ShopServices.All)
         {
-            var pod = DeploymentOf(rendered, service).Spec.Template.Spec;
-            var container = ContainerOf(DeploymentOf(rendered, service));
+            var pod = rendered.DeploymentOf(service).Spec.Template.Spec;
+            var container = rendered.DeploymentOf(service).ContainerOf();
             Assert.True(pod.SecurityContext.RunAsNonRoot, $"{service} may run as root.");
             Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
             Assert.Equal((false, true), (container.SecurityContext.AllowPrivilegeEscalation, container.SecurityContext.ReadOnlyRootFilesystem));
@@ -82,11 +78,11 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task EachServiceRequestsAtLeastTheMemoryTheBenchmarkMeasured()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         var peaks = MeasuredPeaks();
         foreach (var service in ShopServices.All)
         {
-            var resources = ContainerOf(DeploymentOf(rendered, service)).Resources;
+            var resources = rendered.DeploymentOf(service).ContainerOf().Resources;
             var requested = resources.Requests["memory"].ToDecimal();
             var limit = resources.Limits["memory"].ToDecimal();
             Assert.True(requested >= peaks[service], $"{service} requests {requested} bytes, below its measured peak of {peaks[service]}.");
@@ -99,17 +95,17 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task SecretsReachTheServicesOnlyThroughSecretReferences()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         // The overlay makes no Secret: its values are the operator's (see the README).
         Assert.Empty(rendered.OfType<V1Secret>());
         foreach (var service in ShopServices.All)
         {
-            foreach (var variable in ContainerOf(DeploymentOf(rendered, service)).Env)
+            foreach (var variable in rendered.DeploymentOf(service).ContainerOf().Env)
             {
                 if (SecretVariable().IsMatch(variable.Name))
                 {
-                    Assert.True(variable.Value is null && variable.ValueFrom?.SecretKeyRef?.Name == TheSecret,
-                        $"{service}'s {variable.Name} does not come from the Secret '{TheSecret}'.");
+                    Assert.True(variable.Value is null && variable.ValueFrom?.SecretKeyRef?.Name == KubernetesManifests.SecretName,
+                        $"{service}'s {variable.Name} does not come from the Secret '{KubernetesManifests.SecretName}'.");
                 }
             }
         }
@@ -118,11 +114,11 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task EachDeploymentGivesItsServiceWhatTheAppHostGivesIt()
     {
-        var rendered = await RenderAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
         var resources = AspireManifest.ResourcesOf(await AspireManifest.PublishAsync());
         foreach (var service in ShopServices.All)
         {
-            var container = ContainerOf(DeploymentOf(rendered, service));
+            var container = rendered.DeploymentOf(service).ContainerOf();
             var deployed = container.Env.ToDictionary(variable => variable.Name);
             var published = AspireManifest.EnvironmentOf(resources, service);
 
@@ -155,32 +151,17 @@ public sealed partial class KubernetesTests
     [Fact]
     public async Task EachDeploymentRunsTheImageItsProjectBuilds()
     {
-        var rendered = await RenderAsync();
-        foreach (var (service, project) in new[] { (ShopServices.Users, "Shop.UserService"), (ShopServices.Products, "Shop.ProductService"), (ShopServices.Orders, "Shop.OrderService") })
+        var rendered = await KubernetesManifests.RenderAsync();
+        foreach (var (service, project) in KubernetesManifests.Projects)
         {
             var repository = XDocument.Load(Path.Combine(Repository.Root, "src", project, $"{project}.csproj"))
                 .Descendants("ContainerRepository").Single().Value;
-            var image = ContainerOf(DeploymentOf(rendered, service)).Image;
+            var image = rendered.DeploymentOf(service).ContainerOf().Image;
             var (name, tag) = (image[..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
             Assert.True(name.EndsWith('/' + repository, StringComparison.Ordinal), $"{service} runs {image}, not the image of {project} ({repository}).");
             Assert.NotEqual("latest", tag);
         }
     }
-
-    /// <summary>Renders the production overlay; skipped, saying so, where kubectl is missing.</summary>
-    private static async Task<IReadOnlyList<object>> RenderAsync()
-    {
-        var kubectl = Shell.Find("kubectl");
-        Assert.SkipWhen(kubectl is null, "Rendering deploy/kubernetes needs kubectl (its kustomize is built in), which this machine lacks.");
-        var run = await Shell.RunAsync(kubectl!, ["kustomize", Overlay]);
-        Assert.True(run.ExitCode == 0, $"kubectl kustomize {Overlay} failed:\n{run.Errors}");
-        return KubernetesYaml.LoadAllFromString(run.Output);
-    }
-
-    private static V1Deployment DeploymentOf(IReadOnlyList<object> rendered, string service) =>
-        Assert.Single(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == service);
-
-    private static V1Container ContainerOf(V1Deployment deployment) => Assert.Single(deployment.Spec.Template.Spec.Containers);
 
     private static bool Selects(IDictionary<string, string> selector, IDictionary<string, string> labels) =>
         selector.Count > 0 && selector.All(label => labels.TryGetValue(label.Key, out var value) && value == label.Value);

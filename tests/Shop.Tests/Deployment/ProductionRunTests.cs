@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using k8s.Models;
+using Shop.AppHost.Postgres;
+using Shop.Tests.Infrastructure;
+using Shop.Tests.Infrastructure.InProcess;
+
+namespace Shop.Tests.Deployment;
+
+/// <summary>
+/// The three services started as the production overlay's Deployments start them, on this machine: in Production, with
+/// exactly the Deployments' variables and nothing else, the Secret's values pointing at a PostgreSQL server without the
+/// databases and a cache of the test's own, and each Service's name at the port its service listens on here. What a
+/// cluster adds (images, pods, DNS) is left out; what the manifests tell the services is not.
+/// </summary>
+public sealed class ProductionRunTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+
+    private static readonly string Configuration =
+        typeof(ProductionRunTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheDeploymentsRunTheShopInProductionFromTheirOwnSettings()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        Assert.SkipWhen(LocalPostgresInstallation.Find() is null, "This needs an installed PostgreSQL, which this machine lacks.");
+        await using var database = await StandalonePostgres.StartAsync();
+        using var cache = new InProcessCache();
+        var secret = new Dictionary<string, string>
+        {
+            [ShopResources.UsersDatabase] = $"{database.ConnectionString};Database={ShopResources.UsersDatabase}",
+            [ShopResources.ProductsDatabase] = $"{database.ConnectionString};Database={ShopResources.ProductsDatabase}",
+            [ShopResources.OrdersDatabase] = $"{database.ConnectionString};Database={ShopResources.OrdersDatabase}",
+            [ShopResources.Cache] = cache.ConnectionString,
+            ["admin-password"] = Guid.NewGuid().ToString("N"),
+            ["orders-client-secret"] = Guid.NewGuid().ToString("N")
+        };
+        var ports = ShopServices.All.ToDictionary(service => service, _ => LoopbackPort.Free());
+
+        var services = ShopServices.All.Select(service => Start(service, rendered.DeploymentOf(service).ContainerOf(), secret, ports)).ToList();
+        try
+        {
+            foreach (var service in ShopServices.All)
+            {
+                using var client = Client(ports[service]);
+                await Eventually.HoldsAsync(async () => await HealthyAsync(client), $"{service} did not turn healthy.", StartTimeout);
+            }
+
+            // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
+            using var users = Client(ports[ShopServices.Users]);
+            var admin = await ShopTopology.SignInAsync(users, ShopTopology.AdminEmail, secret["admin-password"]);
+            using var products = Client(ports[ShopServices.Products], admin);
+            var product = await (await products.PostAsJsonAsync("/products",
+                new { sku = ShopApi.Unique("SKU"), name = "Kettle", price = 20m, currency = "EUR", stock = 5 }, Cancellation)).ReadAsync<ProductDto>(HttpStatusCode.Created);
+            var email = $"{Guid.NewGuid():N}@example.com";
+            await (await users.PostAsJsonAsync("/users", new { name = "Erin", email, age = 40, password = "a password to remember" }, Cancellation))
+                .ReadAsync<UserDto>(HttpStatusCode.Created);
+            using var orders = Client(ports[ShopServices.Orders], await ShopTopology.SignInAsync(users, email, "a password to remember"));
+            var order = await (await orders.PostAsJsonAsync("/orders", new { lines = new[] { new { productId = product.Id, quantity = 2 } } }, Cancellation))
+                .ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+            Assert.Equal(("Confirmed", "Erin"), (order.Status, order.User?.Name));
+            Assert.Equal(3, (await products.GetAsync<ProductDto>($"/products/{product.Id}")).Stock);
+        }
+        finally
+        {
+            foreach (var (process, _) in services)
+            {
+                process.Kill();
+                await process.WaitForExitAsync(Cancellation);
+                process.Dispose();
+            }
+
+            // What the services wrote, for a failure to be read by.
+            TestContext.Current.TestOutputHelper?.WriteLine(Output(services));
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="service"/>'s built assembly with the container's variables only, in Production (the
+    /// Deployment sets no environment); the Secret's keys become their values, the Services' names local addresses.
+    /// </summary>
+    private static (Process Process, StringBuilder Output) Start(
+        string service, V1Container container, IReadOnlyDictionary<string, string> secret, IReadOnlyDictionary<string, int> ports)
+    {
+        var project = KubernetesManifests.Projects[service];
+        var output = Path.Combine(Repository.Root, "src", project, "bin", Configuration, $"net{Environment.Version.Major}.{Environment.Version.Minor}");
+        var start = new ProcessStartInfo(AspireManifest.Dotnet, [Path.Combine(output, project + ".dll")])
+        {
+            WorkingDirectory = output,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
+        start.Environment.Clear();
+        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
+        start.Environment["HOME"] = Path.GetTempPath();
+        foreach (var variable in container.Env)
+        {
+            start.Environment[variable.Name] = variable.ValueFrom?.SecretKeyRef is { } reference
+                ? secret[reference.Key]
+                : ports.FirstOrDefault(p => variable.Value == $"http://{p.Key}") is { Key: not null } address
+                    ? $"http://127.0.0.1:{address.Value}"
+                    : variable.Value;
+        }
+
+        // The pod's port is 8080 in every pod; here the three share one machine.
+        Assert.Equal("8080", start.Environment["HTTP_PORTS"]);
+        start.Environment["HTTP_PORTS"] = ports[service].ToString(CultureInfo.InvariantCulture);
+
+        var log = new StringBuilder();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, log);
+
+        void Append(string? line)
+        {
+            lock (log)
+            {
+                log.AppendLine(CultureInfo.InvariantCulture, $"{service}: {line}");
+            }
+        }
+    }
+
+    private static HttpClient Client(int port, string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    private static async Task<bool> HealthyAsync(HttpClient client)
+    {
+        try
+        {
+            return (await client.GetAsync("/health", Cancellation)).StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static string Output(IEnumerable<(Process Process, StringBuilder Output)> services) =>
+        string.Join("", services.Select(s =>
+        {
+            lock (s.Output)
+            {
+                return s.Output.ToString();
+            }
+        }));
+}
