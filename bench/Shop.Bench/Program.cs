@@ -16,7 +16,9 @@ var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], Culture
 var provider = args.Length > 1 ? args[1] : DataProviders.Sqlite;
 const int Connections = 32;
 const int SellOutStock = 500;
-var warmup = TimeSpan.FromSeconds(3);
+// Long enough for the runtime to have compiled a scenario's hot paths fully (tiered compilation): the first
+// scenario measured after 3 s ran at half the speed of the same scenario later in the run.
+var warmup = TimeSpan.FromSeconds(10);
 var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections, provider);
 
 Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
@@ -24,28 +26,28 @@ Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, wr
 await using (var baseline = await Baseline.StartAsync())
 {
     await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", warmup, Connections);
-    report.Add("baseline GET /orders/{id}", await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", duration, Connections));
+    report.Add(Report.Baseline, await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", duration, Connections));
     report.Add("baseline GET /users/{id}", await Wrk.RunAsync($"{Baseline.UsersUrl}/users/1", duration, Connections));
 }
 
-var dataDirectory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
+// Cold start, three times on fresh data; the run goes on with the third topology.
 var adminPassword = Guid.NewGuid().ToString("N");
-var coldStart = Stopwatch.StartNew();
-var app = await TopologyLauncher.StartAsync(provider,
-[
-    $"Data:Directory={dataDirectory}",
-    $"Parameters:admin-password={adminPassword}",
-    "RateLimits:WritesPerMinute=100000000",
-    "RateLimits:SignInsPerAddressPerMinute=100000000"
-], TimeSpan.FromMinutes(3),
-    // The AppHost's health probes log every refused connection while the services start; the run needs none of it.
-    configure: builder => builder.Services.AddLogging(logging => logging
-        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-        .AddFilter("Aspire.Hosting", LogLevel.Warning)
-        .AddFilter("Shop.AppHost.Resources", LogLevel.None)));
+string dataDirectory;
+DistributedApplication app;
+while (true)
+{
+    dataDirectory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
+    var coldStart = Stopwatch.StartNew();
+    app = await StartTopologyAsync(dataDirectory);
+    report.ColdStartSeconds.Add(coldStart.Elapsed.TotalSeconds);
+    Console.WriteLine($"Cold start: {coldStart.Elapsed.TotalSeconds:0.0} s");
+    if (report.ColdStartSeconds.Count == 3)
+    {
+        break;
+    }
 
-report.ColdStartSeconds = coldStart.Elapsed.TotalSeconds;
-Console.WriteLine($"Cold start: {report.ColdStartSeconds:0.0} s");
+    await StopTopologyAsync(app, dataDirectory);
+}
 
 var users = app.GetEndpoint(ShopServices.Users, "http");
 var products = app.GetEndpoint(ShopServices.Products, "http");
@@ -56,23 +58,27 @@ var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
 (await http.PostAsJsonAsync(new Uri(users, "/users"), new { name = "Bench", email = customerEmail, age = 30, password = "bench password" })).EnsureSuccessStatusCode();
 var customer = await SignInAsync(http, users, customerEmail, "bench password");
 
-// 1. An order with its user from the cache; the hit ratio is the orders service's own count of its cache lookups.
+// 1. An order with its user from the cache.
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-var (cached, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
-    () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
-report.Add("GET /orders/{id} (cache)", cached);
-report.CacheHitRatio = lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
+await MeasureAsync(Report.CachedRead, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
 
 // 3. A user.
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
-report.Add("GET /users/{id}", await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));
+await MeasureAsync("GET /users/{id}", async () => (await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin), 0));
 
 // 4. Orders racing for one product's stock: first a stock too large to run out, for the sustained rate;
 // then a small one that sells out, where nothing may be oversold.
-var sustained = await PlaceRacingOrdersAsync(stock: 1_000_000, duration);
-report.Add("POST /orders (contended)", sustained.Load);
-var sellOut = await PlaceRacingOrdersAsync(stock: SellOutStock, TimeSpan.FromSeconds(5));
-report.Add("POST /orders (selling out)", sellOut.Load);
+await PlaceRacingOrdersAsync(stock: 1_000_000, warmup);
+var sustained = await MeasureAsync(Report.SustainedOrders, async () =>
+{
+    var run = await PlaceRacingOrdersAsync(stock: 1_000_000, duration);
+    return (run.Load, run);
+});
+var sellOut = await MeasureAsync("POST /orders (selling out)", async () =>
+{
+    var run = await PlaceRacingOrdersAsync(stock: SellOutStock, TimeSpan.FromSeconds(5));
+    return (run.Load, run);
+});
 report.OrdersPerSecond = sustained.Load.CreatedPerSecond(duration);
 report.OrdersAnswered201 = sustained.Load.Created;
 report.OrdersStored = sustained.ConfirmedUnits;
@@ -87,26 +93,75 @@ foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, Shop
     report.PeakRssMb[resource] = PeakRssMb(app, resource);
 }
 
-// 2. The same order with the cache gone: every lookup goes to the users service.
+// 2. The same order with the cache gone: every lookup goes to the users service. Then the cache again, so that the
+// uncached read runs between two cached ones and neither gains from coming later, on warmer processes.
 StopCache(app);
 await Task.Delay(TimeSpan.FromSeconds(2));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-report.Add("GET /orders/{id} (no cache)", await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
-
-report.Print();
-var output = Path.Combine(Directory.GetCurrentDirectory(), "bench", "out", $"bench-{report.Date:yyyyMMdd-HHmmss}.json");
-Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine($"Written to {output}");
-
-await TopologyLauncher.StopAsync(app, provider);
-if (TopologyLauncher.PostgresClusterOf(dataDirectory) is var cluster && Directory.Exists(cluster) && !cluster.StartsWith(dataDirectory, StringComparison.Ordinal))
+await MeasureAsync(Report.UncachedRead, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
+var restarted = await app.ResourceCommands.ExecuteCommandAsync(ShopResources.Cache, KnownResourceCommands.StartCommand);
+if (!restarted.Success)
 {
-    Directory.Delete(cluster, recursive: true);
+    throw new InvalidOperationException($"The cache did not start again: {restarted.Message}");
 }
 
-Directory.Delete(dataDirectory, recursive: true);
+await app.ResourceNotifications.WaitForResourceHealthyAsync(ShopResources.Cache, WaitBehavior.WaitOnResourceUnavailable);
+// The orders service tries the cache again once Cache:RetryInterval (5 s) has passed since it last failed.
+await Task.Delay(TimeSpan.FromSeconds(6));
+await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
+await MeasureAsync(Report.CachedReadAgain, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
+
+// The hit ratio: the orders service's own count of its cache lookups, read with dotnet-counters in a run of its own,
+// since watching a process's counters costs it time that no measured run should pay.
+var (_, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
+    () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+report.CacheHitRatio = lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
+
+report.Print();
+var output = Path.Combine(Directory.GetCurrentDirectory(), "bench", "out", $"bench-{report.Date:yyyyMMdd-HHmmss}");
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(output + ".svg", Chart.Svg(report));
+Console.WriteLine($"Written to {output}.json and {output}.svg");
+
+await StopTopologyAsync(app, dataDirectory);
 return 0;
+
+async Task<DistributedApplication> StartTopologyAsync(string directory) => await TopologyLauncher.StartAsync(provider,
+[
+    $"Data:Directory={directory}",
+    $"Parameters:admin-password={adminPassword}",
+    "RateLimits:WritesPerMinute=100000000",
+    "RateLimits:SignInsPerAddressPerMinute=100000000"
+], TimeSpan.FromMinutes(3),
+    // The AppHost's health probes log every refused connection while the services start; the run needs none of it.
+    configure: builder => builder.Services.AddLogging(logging => logging
+        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+        .AddFilter("Aspire.Hosting", LogLevel.Warning)
+        .AddFilter("Shop.AppHost.Resources", LogLevel.None)));
+
+async Task StopTopologyAsync(DistributedApplication topology, string directory)
+{
+    await TopologyLauncher.StopAsync(topology, provider);
+    if (TopologyLauncher.PostgresClusterOf(directory) is var cluster && Directory.Exists(cluster) && !cluster.StartsWith(directory, StringComparison.Ordinal))
+    {
+        Directory.Delete(cluster, recursive: true);
+    }
+
+    Directory.Delete(directory, recursive: true);
+}
+
+// Runs a scenario and records, beside its load, the CPU time each process of the topology spent per request on it.
+async Task<T> MeasureAsync<T>(string name, Func<Task<(LoadResult Load, T Other)>> scenario)
+{
+    var before = CpuSeconds(app);
+    var (load, other) = await scenario();
+    var after = CpuSeconds(app);
+    report.Add(name, load);
+    report.CpuMicrosecondsPerRequest[name] = after.Keys.Where(before.ContainsKey)
+        .ToDictionary(process => process, process => (after[process] - before[process]) * 1_000_000 / Math.Max(1, load.Requests));
+    return other;
+}
 
 async Task<(LoadResult Load, int ConfirmedUnits, int UnaccountedUnits)> PlaceRacingOrdersAsync(int stock, TimeSpan length)
 {
@@ -163,12 +218,15 @@ static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string t
     }
 }
 
+// The process of a running resource; InvalidOperationException when it is not running.
 static int ProcessId(DistributedApplication app, string resource)
 {
-    var launcher = app.ResourceNotifications
-        .WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running).GetAwaiter().GetResult()
-        .Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
-    var pid = Convert.ToInt32(launcher, CultureInfo.InvariantCulture);
+    if (!app.ResourceNotifications.TryGetCurrentState(resource, out var state) || state.Snapshot.State?.Text != KnownResourceStates.Running)
+    {
+        throw new InvalidOperationException($"{resource} is not running.");
+    }
+
+    var pid = Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
     // A project runs as the child of the `dotnet run` that Aspire starts.
     var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     return children.Length > 0 ? int.Parse(children[0], CultureInfo.InvariantCulture) : pid;
@@ -182,3 +240,26 @@ static double PeakRssMb(DistributedApplication app, string resource)
 }
 
 static void StopCache(DistributedApplication app) => Process.GetProcessById(ProcessId(app, ShopResources.Cache)).Kill();
+
+// The user and system CPU time of each running process of the topology so far, in seconds (from /proc/<pid>/stat).
+static Dictionary<string, double> CpuSeconds(DistributedApplication app)
+{
+    const double TicksPerSecond = 100;
+    var seconds = new Dictionary<string, double>();
+    foreach (var resource in new[] { ShopServices.Orders, ShopServices.Users, ShopServices.Products, ShopResources.Cache })
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{ProcessId(app, resource)}/stat");
+            // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            seconds[resource] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException)
+        {
+            // Not running now (the cache, while stopped).
+        }
+    }
+
+    return seconds;
+}

@@ -2,9 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace Shop.Bench;
 
-/// <summary>Every figure of one run, printed as a table and written as JSON.</summary>
+/// <summary>Every figure of one run, printed as tables and written as JSON.</summary>
 internal sealed class Report(DateTimeOffset date, int cores, string os, double secondsPerScenario, int connections, string provider)
 {
+    public const string Baseline = "baseline GET /orders/{id}";
+    public const string CachedRead = "GET /orders/{id} (cache)";
+    public const string UncachedRead = "GET /orders/{id} (no cache)";
+    public const string CachedReadAgain = "GET /orders/{id} (cache, again)";
+    public const string SustainedOrders = "POST /orders (contended)";
+
     public DateTimeOffset Date { get; } = date;
 
     /// <summary>The services' data provider: sqlite or postgres.</summary>
@@ -14,7 +20,12 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
     public double SecondsPerScenario { get; } = secondsPerScenario;
     public int Connections { get; } = connections;
     public Dictionary<string, LoadResult> Scenarios { get; } = [];
-    public double ColdStartSeconds { get; set; }
+
+    /// <summary>For each scenario, the CPU time each process spent per request, in microseconds.</summary>
+    public Dictionary<string, Dictionary<string, double>> CpuMicrosecondsPerRequest { get; } = [];
+
+    /// <summary>Each of three starts of the topology, to every resource healthy.</summary>
+    public List<double> ColdStartSeconds { get; } = [];
     public double CacheHitRatio { get; set; }
     public double OrdersPerSecond { get; set; }
     public long OrdersAnswered201 { get; set; }
@@ -24,8 +35,14 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
     public int UnaccountedUnits { get; set; }
     public Dictionary<string, double> PeakRssMb { get; } = [];
 
+    public double ColdStartMedianSeconds => ColdStartSeconds.Order().ElementAt(ColdStartSeconds.Count / 2);
+
     [JsonIgnore]
-    private LoadResult BaselineOrders => Scenarios["baseline GET /orders/{id}"];
+    private LoadResult BaselineOrders => Scenarios[Baseline];
+
+    /// <summary>The cached read: the mean of the runs before and after the uncached one.</summary>
+    [JsonIgnore]
+    private double CachedRequestsPerSecond => (Scenarios[CachedRead].RequestsPerSecond + Scenarios[CachedReadAgain].RequestsPerSecond) / 2;
 
     public void Add(string name, LoadResult result)
     {
@@ -47,14 +64,27 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
                 $"{r.Created} | {r.Conflicts + r.Other} | {r.SocketErrors} |");
         }
 
-        var cached = Scenarios["GET /orders/{id} (cache)"];
+        Console.WriteLine();
+        var processes = CpuMicrosecondsPerRequest.Values.SelectMany(p => p.Keys).Distinct().ToList();
+        Console.WriteLine($"| CPU µs per request | {string.Join(" | ", processes)} | all |");
+        Console.WriteLine($"|---|{string.Concat(processes.Select(_ => "---|"))}---|");
+        foreach (var (name, byProcess) in CpuMicrosecondsPerRequest)
+        {
+            Console.WriteLine($"| {name} | {string.Join(" | ", processes.Select(p => byProcess.TryGetValue(p, out var us) ? Wrk.Format(Math.Round(us)) : "-"))} | {Wrk.Format(Math.Round(byProcess.Values.Sum()))} |");
+        }
+
+        var cached = Scenarios[CachedRead];
+        var uncached = Scenarios[UncachedRead];
+        var orders = Scenarios[SustainedOrders];
         Console.WriteLine();
         Console.WriteLine("| Target | Measured | Met |");
         Console.WriteLine("|---|---|---|");
-        Target("GET /orders/{id} throughput >= 1.0x baseline", $"{Wrk.Format(cached.RequestsPerSecond / BaselineOrders.RequestsPerSecond)}x", cached.RequestsPerSecond >= BaselineOrders.RequestsPerSecond);
-        Target("GET /orders/{id} p99 <= 2x baseline", $"{Wrk.Format(cached.P99Ms / BaselineOrders.P99Ms)}x", cached.P99Ms <= 2 * BaselineOrders.P99Ms);
-        Target("POST /orders >= 1,000 orders/s, 0 oversold", $"{Wrk.Format(OrdersPerSecond)} orders/s ({OrdersAnswered201} answered 201 in time, {OrdersStored} units confirmed); selling out: {SellOutConfirmedUnits} units confirmed, {OversoldUnits} oversold; {UnaccountedUnits} unaccounted", OrdersPerSecond >= 1000 && OversoldUnits == 0 && UnaccountedUnits == 0);
-        Target("Cold start <= 10 s", $"{Wrk.Format(ColdStartSeconds)} s", ColdStartSeconds <= 10);
+        Target("GET /orders/{id} (cache) >= 0.5x the baseline's req/s", $"{Wrk.Format(cached.RequestsPerSecond / BaselineOrders.RequestsPerSecond)}x", cached.RequestsPerSecond >= 0.5 * BaselineOrders.RequestsPerSecond);
+        Target("GET /orders/{id} (cache) p99 <= 3x the baseline's", $"{Wrk.Format(cached.P99Ms / BaselineOrders.P99Ms)}x", cached.P99Ms <= 3 * BaselineOrders.P99Ms);
+        Target("Cached read >= 1.5x the uncached read", $"{Wrk.Format(CachedRequestsPerSecond / uncached.RequestsPerSecond)}x (mean of the cached runs before and after)", CachedRequestsPerSecond >= 1.5 * uncached.RequestsPerSecond);
+        Target("POST /orders >= 1,000 orders/s, p99 <= 100 ms, 0 oversold", $"{Wrk.Format(OrdersPerSecond)} orders/s, p99 {Wrk.Format(orders.P99Ms)} ms ({OrdersAnswered201} answered 201 in time, {OrdersStored} units confirmed); selling out: {SellOutConfirmedUnits} units confirmed, {OversoldUnits} oversold; {UnaccountedUnits} unaccounted",
+            OrdersPerSecond >= 1000 && orders.P99Ms <= 100 && OversoldUnits == 0 && UnaccountedUnits == 0);
+        Target("Cold start, median of 3 <= 6 s", $"{Wrk.Format(ColdStartMedianSeconds)} s ({string.Join(", ", ColdStartSeconds.Select(s => Wrk.Format(s)))})", ColdStartMedianSeconds <= 6);
         Target("Each service <= 150 MB RSS under load", string.Join(", ", PeakRssMb.Select(p => $"{p.Key} {Wrk.Format(p.Value)} MB")), PeakRssMb.Values.All(v => v <= 150));
         Target("Cache hit ratio >= 99%", $"{Wrk.Format(CacheHitRatio * 100)}%", CacheHitRatio >= 0.99);
     }
