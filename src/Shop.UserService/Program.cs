@@ -18,7 +18,6 @@ app.MapTokenApi();
 app.MapUsersApi();
 app.MapSigningKeysApi();
 
-await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.EnsureAdministratorAsync);
+await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.SeedAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);
-await app.RegisterServiceClientsAsync();
 app.Run();

@@ -23,10 +23,20 @@ internal static class UsersSeed
     }
 
     /// <summary>
-    /// The administrator (<c>Identity:Admin</c>), made once in every environment where a password is given: someone
-    /// must be able to add the first products.
+    /// What every environment needs: the administrator and the service clients. It runs under the migration lease, so
+    /// that replicas starting together make each once rather than racing to replace one another's.
     /// </summary>
-    public static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await EnsureAdministratorAsync(db, services, cancellationToken);
+        await ServiceClients.RegisterAsync(services, services.GetRequiredService<IOptions<IdentityOptions>>().Value, cancellationToken);
+    }
+
+    /// <summary>
+    /// The administrator (<c>Identity:Admin</c>), made once where a password is given: someone must be able to add the
+    /// first products.
+    /// </summary>
+    private static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         var admin = services.GetRequiredService<IOptions<IdentityOptions>>().Value.Admin;
         if (admin.Password is { Length: > 0 } password && !await db.Users.AnyAsync(u => u.Email == admin.Email, cancellationToken))
@@ -36,13 +46,5 @@ internal static class UsersSeed
             db.Users.Add(user);
             await db.SaveChangesAsync(cancellationToken);
         }
-    }
-
-    /// <summary>Registers the service clients; in every environment, since services depend on them.</summary>
-    public static async Task RegisterServiceClientsAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await ServiceClients.RegisterAsync(scope.ServiceProvider,
-            app.Services.GetRequiredService<IOptions<IdentityOptions>>().Value, app.Lifetime.ApplicationStopping);
     }
 }
