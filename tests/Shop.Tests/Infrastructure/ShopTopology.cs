@@ -133,7 +133,7 @@ public sealed class ShopTopology : IAsyncDisposable
             var postgresPassword = SecretOf(ShopResources.Postgres, directory);
             var ordersClientSecret = Guid.NewGuid().ToString("N");
             ServiceLogs? logs = null;
-            var app = await TopologyLauncher.StartAsync(TestDatabase.Provider,
+            var app = await WithServiceLogsOnFailureAsync(() => TopologyLauncher.StartAsync(TestDatabase.Provider,
             [
                 $"Cache:Host={cacheHost}",
                 $"Data:Directory={directory}",
@@ -149,7 +149,7 @@ public sealed class ShopTopology : IAsyncDisposable
                 "ServiceCalls:AttemptTimeout=00:00:30",
                 "ServiceCalls:TotalTimeout=00:01:30",
                 .. settings
-            ], StartTimeout, configure, built: built => logs = new ServiceLogs(built));
+            ], StartTimeout, configure, built: built => logs = new ServiceLogs(built)), () => logs);
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
@@ -161,6 +161,27 @@ public sealed class ShopTopology : IAsyncDisposable
         {
             RemoveData(ownedDataDirectory);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="start"/>; when a resource fails to start or turn healthy, the failure carries the last lines
+    /// the services wrote, which are lost with the topology otherwise.
+    /// </summary>
+    private static async Task<DistributedApplication> WithServiceLogsOnFailureAsync(Func<Task<DistributedApplication>> start, Func<ServiceLogs?> logs)
+    {
+        try
+        {
+            return await start();
+        }
+        catch (Exception exception) when (exception is DistributedApplicationException or TimeoutException && logs() is { } written)
+        {
+            using (written)
+            {
+                var text = written.Text;
+                throw new InvalidOperationException(
+                    $"{exception.Message} The services' last lines:\n{text[Math.Max(0, text.Length - 8000)..]}", exception);
+            }
         }
     }
 
