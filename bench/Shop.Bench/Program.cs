@@ -60,25 +60,17 @@ var customer = await SignInAsync(http, users, customerEmail, "bench password");
 
 // 1. An order with its user from the cache.
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-await MeasureAsync(Report.CachedRead, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
+await MeasureLoadAsync(Report.CachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 
 // 3. A user.
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
-await MeasureAsync("GET /users/{id}", async () => (await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin), 0));
+await MeasureLoadAsync("GET /users/{id}", () => Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));
 
 // 4. Orders racing for one product's stock: first a stock too large to run out, for the sustained rate;
 // then a small one that sells out, where nothing may be oversold.
 await PlaceRacingOrdersAsync(stock: 1_000_000, warmup);
-var sustained = await MeasureAsync(Report.SustainedOrders, async () =>
-{
-    var run = await PlaceRacingOrdersAsync(stock: 1_000_000, duration);
-    return (run.Load, run);
-});
-var sellOut = await MeasureAsync("POST /orders (selling out)", async () =>
-{
-    var run = await PlaceRacingOrdersAsync(stock: SellOutStock, TimeSpan.FromSeconds(5));
-    return (run.Load, run);
-});
+var sustained = await MeasureAsync(Report.SustainedOrders, () => PlaceRacingOrdersAsync(stock: 1_000_000, duration), run => run.Load);
+var sellOut = await MeasureAsync("POST /orders (selling out)", () => PlaceRacingOrdersAsync(stock: SellOutStock, TimeSpan.FromSeconds(5)), run => run.Load);
 report.OrdersPerSecond = sustained.Load.CreatedPerSecond(duration);
 report.OrdersAnswered201 = sustained.Load.Created;
 report.OrdersStored = sustained.ConfirmedUnits;
@@ -98,7 +90,7 @@ foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, Shop
 StopCache(app);
 await Task.Delay(TimeSpan.FromSeconds(2));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-await MeasureAsync(Report.UncachedRead, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
+await MeasureLoadAsync(Report.UncachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 var restarted = await app.ResourceCommands.ExecuteCommandAsync(ShopResources.Cache, KnownResourceCommands.StartCommand);
 if (!restarted.Success)
 {
@@ -109,7 +101,7 @@ await app.ResourceNotifications.WaitForResourceHealthyAsync(ShopResources.Cache,
 // The orders service tries the cache again once Cache:RetryInterval (5 s) has passed since it last failed.
 await Task.Delay(TimeSpan.FromSeconds(6));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
-await MeasureAsync(Report.CachedReadAgain, async () => (await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin), 0));
+await MeasureLoadAsync(Report.CachedReadAgain, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 
 // The hit ratio: the orders service's own count of its cache lookups, read with dotnet-counters in a run of its own,
 // since watching a process's counters costs it time that no measured run should pay.
@@ -151,16 +143,19 @@ async Task StopTopologyAsync(DistributedApplication topology, string directory)
     Directory.Delete(directory, recursive: true);
 }
 
+Task<LoadResult> MeasureLoadAsync(string name, Func<Task<LoadResult>> scenario) => MeasureAsync(name, scenario, load => load);
+
 // Runs a scenario and records, beside its load, the CPU time each process of the topology spent per request on it.
-async Task<T> MeasureAsync<T>(string name, Func<Task<(LoadResult Load, T Other)>> scenario)
+async Task<T> MeasureAsync<T>(string name, Func<Task<T>> scenario, Func<T, LoadResult> loadOf)
 {
     var before = CpuSeconds(app);
-    var (load, other) = await scenario();
+    var result = await scenario();
     var after = CpuSeconds(app);
+    var load = loadOf(result);
     report.Add(name, load);
     report.CpuMicrosecondsPerRequest[name] = after.Keys.Where(before.ContainsKey)
         .ToDictionary(process => process, process => (after[process] - before[process]) * 1_000_000 / Math.Max(1, load.Requests));
-    return other;
+    return result;
 }
 
 async Task<(LoadResult Load, int ConfirmedUnits, int UnaccountedUnits)> PlaceRacingOrdersAsync(int stock, TimeSpan length)

@@ -81,8 +81,9 @@ public static class DataExtensions
 
     /// <summary>
     /// Applies pending migrations, then adds, in Development, sample data (<paramref name="developmentSeed"/>) and, in
-    /// every environment, what the service needs (<paramref name="seed"/>); one replica at a time, so each is added once. While the database
-    /// cannot be reached the service waits for it, saying so, rather than starting without it or giving up.
+    /// every environment, what the service needs (<paramref name="seed"/>); one replica at a time, so each is added
+    /// once. While the database cannot be reached the service waits for it, saying so, rather than starting without it
+    /// or giving up.
     /// </summary>
     public static async Task MigrateDbContextAsync<TContext>(this WebApplication app,
         Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed = null,
@@ -96,7 +97,7 @@ public static class DataExtensions
         {
             try
             {
-                await MigrateAsync(app, database, seed, developmentSeed, logger, stopping);
+                await MigrateAsync(app, database, developmentSeed, seed, logger, stopping);
                 return;
             }
             catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && !stopping.IsCancellationRequested)
@@ -109,8 +110,8 @@ public static class DataExtensions
     }
 
     private static async Task MigrateAsync<TContext>(
-        WebApplication app, ServiceDatabase database, Func<TContext, IServiceProvider, CancellationToken, Task>? seed,
-        Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed, ILogger logger, CancellationToken stopping)
+        WebApplication app, ServiceDatabase database, Func<TContext, IServiceProvider, CancellationToken, Task>? developmentSeed,
+        Func<TContext, IServiceProvider, CancellationToken, Task>? seed, ILogger logger, CancellationToken stopping)
         where TContext : DbContext
     {
         using var scope = app.Services.CreateScope();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text;
 using k8s.Models;
 using Shop.AppHost.Postgres;
@@ -20,9 +19,6 @@ namespace Shop.Tests.Deployment;
 public sealed class ProductionRunTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
-
-    private static readonly string Configuration =
-        typeof(ProductionRunTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -50,7 +46,7 @@ public sealed class ProductionRunTests
             foreach (var service in ShopServices.All)
             {
                 using var client = Client(ports[service]);
-                await Eventually.HoldsAsync(async () => await HealthyAsync(client), $"{service} did not turn healthy.", StartTimeout);
+                await Eventually.HoldsAsync(async () => await ShopTopology.HealthOfAsync(client) is not null, $"{service} did not turn healthy.", StartTimeout);
             }
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
@@ -91,8 +87,8 @@ public sealed class ProductionRunTests
         string service, V1Container container, IReadOnlyDictionary<string, string> secret, IReadOnlyDictionary<string, int> ports)
     {
         var project = KubernetesManifests.Projects[service];
-        var output = Path.Combine(Repository.Root, "src", project, "bin", Configuration, $"net{Environment.Version.Major}.{Environment.Version.Minor}");
-        var start = new ProcessStartInfo(AspireManifest.Dotnet, [Path.Combine(output, project + ".dll")])
+        var output = Repository.OutputOf(project);
+        var start = new ProcessStartInfo(Shell.Dotnet, [Path.Combine(output, project + ".dll")])
         {
             WorkingDirectory = output,
             RedirectStandardOutput = true,
@@ -131,28 +127,7 @@ public sealed class ProductionRunTests
         }
     }
 
-    private static HttpClient Client(int port, string? accessToken = null)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        if (accessToken is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
-        }
-
-        return client;
-    }
-
-    private static async Task<bool> HealthyAsync(HttpClient client)
-    {
-        try
-        {
-            return (await client.GetAsync("/health", Cancellation)).StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    private static HttpClient Client(int port, string? accessToken = null) => ShopTopology.ClientOf(new Uri($"http://127.0.0.1:{port}"), accessToken);
 
     private static string Output(IEnumerable<(Process Process, StringBuilder Output)> services) =>
         string.Join("", services.Select(s =>

@@ -21,7 +21,7 @@ public sealed partial class PublishManifestTests
             // a machine that runs everything locally.
             var bare = new Dictionary<string, string?>
             {
-                ["PATH"] = Path.GetDirectoryName(AspireManifest.Dotnet),
+                ["PATH"] = Path.GetDirectoryName(Shell.Dotnet),
                 ["HOME"] = elsewhere.FullName,
                 ["DOCKER_HOST"] = $"unix://{Path.Combine(elsewhere.FullName, "docker.sock")}"
             };

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace Shop.Tests.Infrastructure;
@@ -8,9 +7,6 @@ public static class AspireManifest
 {
     /// <summary>The manifest the repository holds, which deploy/kubernetes follows.</summary>
     public static string CommittedPath { get; } = Path.Combine(Repository.Root, "deploy", "aspire-manifest.json");
-
-    private static readonly string Configuration =
-        typeof(AspireManifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     /// <summary>
     /// Runs the README's publish command (<c>dotnet run --project src/Shop.AppHost -- --publisher manifest
@@ -22,9 +18,9 @@ public static class AspireManifest
         var output = Path.Combine(Repository.Root, "deploy", $"aspire-manifest.{Guid.NewGuid():N}.json");
         try
         {
-            var run = await Shell.RunAsync(Dotnet,
+            var run = await Shell.RunAsync(Shell.Dotnet,
             [
-                "run", "--no-build", "--configuration", Configuration, "--project", Path.Combine("src", "Shop.AppHost"), "--",
+                "run", "--no-build", "--configuration", Repository.BuildConfiguration, "--project", Path.Combine("src", "Shop.AppHost"), "--",
                 "--publisher", "manifest", "--output-path", output, .. settings
             ], environment: environment);
             Assert.True(run.ExitCode == 0 && File.Exists(output), $"Publishing the manifest failed ({run.ExitCode}):\n{run.All}");
@@ -35,9 +31,6 @@ public static class AspireManifest
             File.Delete(output);
         }
     }
-
-    /// <summary>The <c>dotnet</c> on the PATH, which runs the tests.</summary>
-    public static string Dotnet { get; } = Shell.Find("dotnet") ?? throw new InvalidOperationException("dotnet is not on the PATH.");
 
     /// <summary>The resources of a manifest, by name.</summary>
     public static JsonObject ResourcesOf(string manifest) => JsonNode.Parse(manifest)!["resources"]!.AsObject();

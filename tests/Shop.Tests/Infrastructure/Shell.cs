@@ -11,6 +11,9 @@ public static class Shell
         public string All => Output + Errors;
     }
 
+    /// <summary>The <c>dotnet</c> on the PATH, which runs the tests.</summary>
+    public static string Dotnet { get; } = Find("dotnet") ?? throw new InvalidOperationException("dotnet is not on the PATH.");
+
     /// <summary>Where <paramref name="tool"/> is on the PATH, or null where this machine lacks it.</summary>
     public static string? Find(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -266,9 +266,12 @@ public sealed class ShopTopology : IAsyncDisposable
         new([.. (await ReplicasAsync(resource)).Select(replica => ClientOf(replica, accessToken))]);
 
     /// <summary>A client of one replica, past the orchestrator's proxy, carrying <paramref name="accessToken"/> when given.</summary>
-    public static HttpClient ClientOf(Replica replica, string? accessToken = null)
+    public static HttpClient ClientOf(Replica replica, string? accessToken = null) => ClientOf(replica.Address, accessToken);
+
+    /// <summary>A client of a service at <paramref name="address"/>, carrying <paramref name="accessToken"/> when given.</summary>
+    public static HttpClient ClientOf(Uri address, string? accessToken = null)
     {
-        var client = new HttpClient { BaseAddress = replica.Address };
+        var client = new HttpClient { BaseAddress = address };
         if (accessToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
@@ -309,14 +312,7 @@ public sealed class ShopTopology : IAsyncDisposable
             foreach (var instance in running)
             {
                 using var client = ClientOf(instance);
-                try
-                {
-                    if (!(await client.GetAsync("/health", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
-                    {
-                        return false;
-                    }
-                }
-                catch (HttpRequestException)
+                if (await HealthOfAsync(client) is null)
                 {
                     return false;
                 }
@@ -333,6 +329,23 @@ public sealed class ShopTopology : IAsyncDisposable
         var environment = (await File.ReadAllTextAsync($"/proc/{processId}/environ", TestContext.Current.CancellationToken)).Split('\0');
         var urls = environment.Single(v => v.StartsWith(Variable, StringComparison.Ordinal))[Variable.Length..];
         return new Uri(urls.Split(';')[0]);
+    }
+
+    /// <summary>
+    /// GET /health of the service <paramref name="client"/> calls: Healthy or Degraded, or null while it does not answer
+    /// or is Unhealthy.
+    /// </summary>
+    public static async Task<string?> HealthOfAsync(HttpClient client)
+    {
+        try
+        {
+            var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     /// <summary>GET /health of a service, as text: Healthy, Degraded or Unhealthy.</summary>

@@ -77,7 +77,7 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         foreach (var replica in await shop.ReplicasAsync(ShopServices.Users))
         {
             using var client = ShopTopology.ClientOf(replica);
-            if (await client.GetStringAsync("/health", Cancellation) != "Healthy")
+            if (await ShopTopology.HealthOfAsync(client) != "Healthy")
             {
                 return false;
             }
