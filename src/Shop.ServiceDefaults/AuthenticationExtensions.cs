@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Contracts;
@@ -19,7 +20,8 @@ public static class AuthenticationExtensions
     /// <summary>
     /// Accepts the bearer tokens that the shop's issuer (<see cref="ShopIdentity.Issuer"/>) issues for
     /// <paramref name="audience"/>: their signature is checked with the public keys the issuer publishes (OIDC
-    /// discovery and JWKS), fetched through service discovery. No secret is shared between services.
+    /// discovery and JWKS), fetched through service discovery. No secret is shared between services. A token found
+    /// valid is remembered for at most the key refresh interval (<see cref="ValidatedTokens"/>).
     /// </summary>
     public static IHostApplicationBuilder AddDefaultAuthentication(
         this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
@@ -56,8 +58,17 @@ public static class AuthenticationExtensions
                 };
                 configure?.Invoke(options);
             });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new ValidatedTokens(keyRefreshInterval, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(IssuerMetadataClient))
+            .Configure<ValidatedTokens>((options, tokens) =>
+            {
+                for (var i = 0; i < options.TokenHandlers.Count; i++)
+                {
+                    options.TokenHandlers[i] = tokens.Remembering(options.TokenHandlers[i]);
+                }
+            })
             // After JwtBearer's own post-configuration has made the configuration manager from the authority.
             .PostConfigure(options =>
             {

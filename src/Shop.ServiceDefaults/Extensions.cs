@@ -38,6 +38,9 @@ public static class Extensions
         Validator.ValidateObject(calls, new ValidationContext(calls), validateAllProperties: true);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
+            // Calls between services are traced and measured; the factory's log scope and start and end lines per call
+            // cost every call without telling more.
+            http.RemoveAllLoggers();
             http.AddStandardResilienceHandler(options =>
             {
                 // A retried POST could act twice: only GETs, and POSTs that carry an Idempotency-Key, are retried.

@@ -14,6 +14,11 @@ namespace Shop.ProductService.Reservations;
 /// </summary>
 public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics metrics, TimeProvider clock, ILogger<ReservationStore> logger)
 {
+    // Compiled once: every reserve and confirm reads the order's reservation back.
+    private static readonly Func<ProductsDbContext, int, CancellationToken, Task<Reservation?>> FindReservation = EF.CompileAsyncQuery(
+        (ProductsDbContext db, int orderId, CancellationToken _) =>
+            db.Reservations.Include(r => r.Lines).AsNoTracking().FirstOrDefault(r => r.OrderId == orderId));
+
     public Task<ReserveOutcome> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async (transaction, attempt) =>
         {
@@ -62,12 +67,11 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
 
             await transaction.CommitAsync(attempt);
             metrics.Held();
-            logger.LogInformation("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
+            logger.LogDebug("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
             return new ReserveOutcome.Held(reservation);
         }, cancellationToken);
 
-    public Task<Reservation?> FindAsync(int orderId, CancellationToken cancellationToken) =>
-        db.Reservations.Include(r => r.Lines).AsNoTracking().FirstOrDefaultAsync(r => r.OrderId == orderId, cancellationToken);
+    public Task<Reservation?> FindAsync(int orderId, CancellationToken cancellationToken) => FindReservation(db, orderId, cancellationToken);
 
     /// <summary>Keeps held stock for good. Confirming twice is harmless; a released reservation cannot be confirmed.</summary>
     public async Task<Reservation?> ConfirmAsync(int orderId, CancellationToken cancellationToken)

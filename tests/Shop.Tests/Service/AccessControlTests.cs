@@ -54,6 +54,18 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         return data;
     }
 
+    /// <summary>The endpoints that change nothing: a test may call them with a good token first.</summary>
+    public static TheoryData<string, string, string, Needs> ProtectedReads()
+    {
+        var data = new TheoryData<string, string, string, Needs>();
+        foreach (var (service, method, path, caller) in Endpoints.Where(e => e.Method == "GET"))
+        {
+            data.Add(service, method, path, caller);
+        }
+
+        return data;
+    }
+
     public static TheoryData<string, string, string> ProtectedRoutes()
     {
         var data = new TheoryData<string, string, string>();
@@ -91,6 +103,20 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
     public async Task ATamperedTokenGets401(string service, string method, string path, Needs caller)
     {
         var response = await SendAsync(service, method, path, TokenForge.Tamper(Forge(service, caller)));
+
+        await AssertUnauthorizedAsync(response);
+    }
+
+    /// <summary>A service remembers the tokens it has accepted; a changed copy of one is still checked, and refused.</summary>
+    [Theory]
+    [MemberData(nameof(ProtectedReads))]
+    public async Task ATamperedCopyOfATokenJustAcceptedGets401(string service, string method, string path, Needs caller)
+    {
+        var token = Forge(service, caller);
+        var accepted = await SendAsync(service, method, path, token);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, accepted.StatusCode);
+
+        var response = await SendAsync(service, method, path, TokenForge.Tamper(token));
 
         await AssertUnauthorizedAsync(response);
     }
