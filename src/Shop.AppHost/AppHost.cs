@@ -1,7 +1,8 @@
 using Shop.AppHost;
 using Shop.AppHost.Cache;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args)
+    .WithPromptStartupHealth();
 
 var cache = builder.AddCache(ShopResources.Cache);
 var dataDirectory = builder.GetDataDirectory();
