@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
 var provider = args.Length > 1 ? args[1] : DataProviders.Sqlite;
 const int Connections = 32;
+const int BurstConnections = 8 * Connections;
 const int SellOutStock = 500;
 // Long enough for the runtime to have compiled a scenario's hot paths fully (tiered compilation): the first
 // scenario measured after 3 s ran at half the speed of the same scenario later in the run.
@@ -79,7 +80,12 @@ report.SellOutConfirmedUnits = sellOut.ConfirmedUnits;
 report.OversoldUnits = Math.Max(0, sellOut.ConfirmedUnits - SellOutStock);
 report.UnaccountedUnits = sustained.UnaccountedUnits + sellOut.UnaccountedUnits;
 
-// 6. Peak memory of each service so far, read from the kernel's record of the process.
+// 5. A burst: eight times the connections at once, for 5 s, to show what a service's memory does when many requests
+// arrive together (a service must neither fail nor run out of memory).
+await MeasureLoadAsync($"GET /orders/{{id}} (burst, {BurstConnections} connections)",
+    () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), TimeSpan.FromSeconds(5), BurstConnections, admin));
+
+// 6. Peak memory of each service so far (the burst included), read from the kernel's record of the process.
 foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, ShopServices.Orders })
 {
     report.PeakRssMb[resource] = PeakRssMb(app, resource);
