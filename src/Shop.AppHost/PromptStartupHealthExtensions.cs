@@ -50,6 +50,9 @@ internal static class PromptStartupHealthExtensions
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var started = clock.GetTimestamp();
+            // Within a check's own timeout, if it has one, so that the answer is the check's and not the timeout's.
+            var timeout = context.Registration.Timeout;
+            var patience = timeout > TimeSpan.Zero && timeout < StartupPatience ? timeout - StartupProbeInterval : StartupPatience;
             while (true)
             {
                 HealthCheckResult result;
@@ -68,7 +71,7 @@ internal static class PromptStartupHealthExtensions
                     return result;
                 }
 
-                if (state.HasBeenHealthy || clock.GetElapsedTime(started) + StartupProbeInterval > StartupPatience)
+                if (state.HasBeenHealthy || clock.GetElapsedTime(started) + StartupProbeInterval > patience)
                 {
                     return result;
                 }

@@ -22,6 +22,10 @@ namespace Shop.ServiceDefaults;
 /// waited longer than the connection's timeout for its turn, still meets SQLite's busy timeout
 /// (<see cref="SqliteBusyTimeoutInterceptor"/>).
 /// </para>
+/// <para>
+/// A flow must not write the same file through a second context while a transaction of its own is open: the second
+/// write would wait for the turn its own transaction holds (until the connection's timeout).
+/// </para>
 /// </remarks>
 internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
 {
@@ -30,11 +34,20 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<DbConnection, Turn> _holders = new();
 
+    /// <summary>Takes the turn and starts the transaction here, so that a start that fails gives the turn back.</summary>
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         Take(connection, byStatement: false);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            Give(connection);
+            throw;
+        }
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
@@ -42,9 +55,19 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         CancellationToken cancellationToken = default)
     {
         await TakeAsync(connection, byStatement: false, cancellationToken);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            Give(connection);
+            throw;
+        }
     }
 
+    // A transaction whose commit or savepoint failed is still open and holds SQLite's lock: its turn ends with its
+    // rollback, or with its connection when it is disposed.
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => GiveTransaction(eventData);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -61,12 +84,32 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => GiveTransaction(eventData);
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    /// <summary>SaveChanges writes one statement without a transaction through a reader, which holds the lock until it is disposed.</summary>
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        GiveTransaction(eventData);
-        return Task.CompletedTask;
+        if (IsLoneSave(command, eventData))
+        {
+            Take(command.Connection!, byStatement: true);
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (IsLoneSave(command, eventData))
+        {
+            await TakeAsync(command.Connection!, byStatement: true, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        GiveStatement(command.Connection!);
+        return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
@@ -143,6 +186,9 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
             Give(context.Database.GetDbConnection());
         }
     }
+
+    private static bool IsLoneSave(DbCommand command, CommandEventData eventData) =>
+        eventData.CommandSource == CommandSource.SaveChanges && command.Transaction is null;
 
     /// <summary>Ends the turn of a statement outside a transaction; a transaction's statements leave its turn alone.</summary>
     private void GiveStatement(DbConnection connection)

@@ -11,7 +11,8 @@ namespace Shop.ServiceDefaults;
 /// <remarks>
 /// <para>
 /// <see cref="Lifetime"/> is the interval at which the service fetches the issuer's keys again: a key the issuer
-/// withdraws is trusted here until the next fetch in any case, and a token checked with it is remembered no longer.
+/// withdraws is trusted here until the next fetch in any case, and a token checked with it just before is remembered
+/// for at most one interval more.
 /// </para>
 /// <para>At most <see cref="Capacity"/> tokens are remembered; beyond that, tokens are checked in full.</para>
 /// </remarks>
@@ -43,7 +44,7 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
 
             var result = await inner.ValidateTokenAsync(token, validationParameters);
             var remaining = result.IsValid ? result.SecurityToken.ValidTo - tokens._clock.GetUtcNow().UtcDateTime : TimeSpan.Zero;
-            if (remaining <= TimeSpan.Zero)
+            if (remaining <= TimeSpan.Zero || tokens.Lifetime <= TimeSpan.Zero)
             {
                 return result;
             }
@@ -60,7 +61,10 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
         private static TokenValidationResult Copy(TokenValidationResult valid) => new()
         {
             IsValid = true,
-            ClaimsIdentity = valid.ClaimsIdentity.Clone(),
+            // IdentityModel's identity compares claim types case-sensitively; a plain copy would not.
+            ClaimsIdentity = valid.ClaimsIdentity is CaseSensitiveClaimsIdentity identity
+                ? new CaseSensitiveClaimsIdentity(identity)
+                : valid.ClaimsIdentity.Clone(),
             SecurityToken = valid.SecurityToken,
             Issuer = valid.Issuer,
             TokenType = valid.TokenType
