@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.UseDefaultProblemDetails();
 app.UseCors();
+app.UseIssuerRequestGuard();
 app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapTokenApi();

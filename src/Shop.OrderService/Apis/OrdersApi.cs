@@ -68,7 +68,8 @@ public static class OrdersApi
     /// <summary>Places an order; with an Idempotency-Key, repeats of the same request get the first answer.</summary>
     public static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> PlaceOrder(
         PlaceOrderRequest request,
-        [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1)] string? idempotencyKey,
+        [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1),
+         RegularExpression(IdempotencyRecord.KeyPattern, ErrorMessage = IdempotencyRecord.KeyRule)] string? idempotencyKey,
         ClaimsPrincipal caller,
         OrderPlacement placement,
         CancellationToken cancellationToken)

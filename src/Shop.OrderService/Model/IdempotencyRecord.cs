@@ -6,6 +6,11 @@ public sealed class IdempotencyRecord
     /// <summary>The longest Idempotency-Key a client may send; stored keys are prefixed with the customer's id.</summary>
     public const int MaxKeyLength = 200;
 
+    /// <summary>Printable ASCII, as a structured-field string (RFC 8941) such as the IETF draft's Idempotency-Key is: no control characters.</summary>
+    public const string KeyPattern = @"^[\x20-\x7E]+$";
+
+    public const string KeyRule = "The Idempotency-Key is printable ASCII (letters, digits, punctuation and spaces), such as a UUID.";
+
     /// <summary>Room for the customer's id (at most 10 digits) and a colon before the key.</summary>
     public const int MaxStoredKeyLength = MaxKeyLength + 11;
 

@@ -125,6 +125,11 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("users: page index negative", As.Admin, "GET", "/users?pageIndex=-1", null, 400, "PageIndex");
         Add("users: POST /health", As.Anonymous, "POST", "/health", "{}", 405);
         Add("users: DELETE /alive", As.Anonymous, "DELETE", "/alive", null, 405);
+        Add("users: GET /connect/token", As.Anonymous, "GET", "/connect/token", null, 405);
+        Add("users: PUT /connect/token", As.Anonymous, "PUT", "/connect/token", "{}", 405);
+        Add("users: POST /.well-known/jwks", As.Admin, "POST", "/.well-known/jwks", "{}", 405);
+        Add("users: DELETE /.well-known/jwks", As.Anonymous, "DELETE", "/.well-known/jwks", null, 405);
+        Add("users: PUT /.well-known/openid-configuration", As.Admin, "PUT", "/.well-known/openid-configuration", "{}", 405);
 
         // products
         Add("products: malformed JSON", As.Admin, "POST", "/products", """{"sku":""", 400, "$");
@@ -262,10 +267,17 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Assert.Equal(before, await SnapshotAsync(customerId: null));
     }
 
-    [Fact]
-    public async Task AnOverlongIdempotencyKeyGetsA400ProblemNamingItAndPlacesNothing()
+    [Theory]
+    [InlineData("overlong")]
+    [InlineData("a\u0001b")]
+    [InlineData("a\u001b[31mb")]
+    [InlineData("bell\u0007")]
+    [InlineData("a\u007fb")]
+    [InlineData("a\tb")]
+    [InlineData("ключ-1")]
+    public async Task AnIdempotencyKeyThatIsTooLongOrNotPrintableAsciiGetsA400ProblemNamingItAndPlacesNothing(string key)
     {
-        var key = new string('k', 201);
+        key = key == "overlong" ? new string('k', 201) : key;
         var customer = Orders.Peers.NewUser();
         var product = Orders.Peers.NewProduct();
         var before = await SnapshotAsync(customerId: null);

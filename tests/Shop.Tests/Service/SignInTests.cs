@@ -55,6 +55,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
     [InlineData("grant_type=client_credentials&client_id=orders&client_secret=wrong&scope=reservations", "application/x-www-form-urlencoded", "invalid_client")]
     [InlineData("grant_type=client_credentials&client_id=nobody&client_secret=x", "application/x-www-form-urlencoded", "invalid_client")]
     [InlineData("", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("grant_type=password&username=a%00b&password=x", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("grant_type=client_credentials&client_id=orders&client_secret=%00", "application/x-www-form-urlencoded", "invalid_request")]
     public async Task TokenEndpointErrorsKeepTheOAuthFormat(string body, string contentType, string error)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8);
