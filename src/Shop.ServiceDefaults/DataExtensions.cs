@@ -61,7 +61,7 @@ public static class DataExtensions
         }
 
         builder.Services.AddDbContextPool<TContext>(options =>
-            options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeoutInterceptor.Instance, SqliteWriteGate.Instance));
+            options.UseSqlite(connectionString).AddInterceptors(SqliteWriteGate.Instance));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(connectionName);
         builder.Services.AddSingleton<WorkLease, ProcessWorkLease>();
         return builder;

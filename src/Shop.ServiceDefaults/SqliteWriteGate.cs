@@ -3,6 +3,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace Shop.ServiceDefaults;
 
@@ -19,8 +20,10 @@ namespace Shop.ServiceDefaults;
 /// </para>
 /// <para>
 /// Reads do not take turns (the database is in WAL mode). Another process writing the same file, or a write that
-/// waited longer than the connection's timeout for its turn, still meets SQLite's busy timeout
-/// (<see cref="SqliteBusyTimeoutInterceptor"/>).
+/// waited longer than the connection's timeout for its turn, meets SQLite's busy timeout, which every connection is
+/// given when it opens: SQLite then waits for the lock itself, up to the connection's timeout, rather than answering
+/// SQLITE_BUSY at once for Microsoft.Data.Sqlite to retry after putting the thread to sleep. The timeout belongs to
+/// the native connection, which the pool keeps: setting it costs a native call, no SQL.
 /// </para>
 /// <para>
 /// A flow must not write the same file through a second context while a transaction of its own is open: the second
@@ -153,6 +156,14 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         return Task.CompletedTask;
     }
 
+    public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => SetBusyTimeout(connection);
+
+    public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SetBusyTimeout(connection);
+        return Task.CompletedTask;
+    }
+
     /// <summary>A transaction that ends without a commit or rollback (it is disposed) ends with its connection.</summary>
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Give(connection);
 
@@ -205,6 +216,12 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbCommandInt
         {
             turn.Turns.Release();
         }
+    }
+
+    private static void SetBusyTimeout(DbConnection connection)
+    {
+        var sqlite = (SqliteConnection)connection;
+        raw.sqlite3_busy_timeout(sqlite.Handle, sqlite.DefaultTimeout * 1000);
     }
 
     private (SemaphoreSlim Turns, TimeSpan Timeout) TurnsOf(DbConnection connection)

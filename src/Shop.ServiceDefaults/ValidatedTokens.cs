@@ -5,12 +5,12 @@ namespace Shop.ServiceDefaults;
 
 /// <summary>
 /// The bearer tokens this service has found valid, each remembered by the whole token until the earlier of its expiry
-/// and <see cref="Lifetime"/> after it was checked, so that a caller's repeated requests pay for parsing the token and
+/// and <c>lifetime</c> after it was checked, so that a caller's repeated requests pay for parsing the token and
 /// checking its signature once. A token that failed a check is not remembered: it is checked in full every time.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Lifetime"/> is the interval at which the service fetches the issuer's keys again: a key the issuer
+/// The lifetime is the interval at which the service fetches the issuer's keys again: a key the issuer
 /// withdraws is trusted here until the next fetch in any case, and a token checked with it just before is remembered
 /// for at most one interval more.
 /// </para>
@@ -23,11 +23,10 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
 
     private readonly MemoryCache _tokens = new(new MemoryCacheOptions { SizeLimit = Capacity });
     private readonly TimeProvider _clock = clock;
+    private readonly TimeSpan _lifetime = lifetime;
 
-    public TimeSpan Lifetime { get; } = lifetime;
-
-    /// <summary>A handler that answers from what was remembered, and otherwise asks <paramref name="inner"/>.</summary>
-    public TokenHandler Remembering(TokenHandler inner) => new RememberingHandler(this, inner);
+    /// <summary>A handler that answers from what was remembered, and otherwise asks <paramref name="inner"/>; with no lifetime, <paramref name="inner"/> itself.</summary>
+    public TokenHandler Remembering(TokenHandler inner) => _lifetime > TimeSpan.Zero ? new RememberingHandler(this, inner) : inner;
 
     public void Dispose() => _tokens.Dispose();
 
@@ -44,7 +43,7 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
 
             var result = await inner.ValidateTokenAsync(token, validationParameters);
             var remaining = result.IsValid ? result.SecurityToken.ValidTo - tokens._clock.GetUtcNow().UtcDateTime : TimeSpan.Zero;
-            if (remaining <= TimeSpan.Zero || tokens.Lifetime <= TimeSpan.Zero)
+            if (remaining <= TimeSpan.Zero)
             {
                 return result;
             }
@@ -52,7 +51,7 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
             tokens._tokens.Set(token, result, new MemoryCacheEntryOptions
             {
                 Size = 1,
-                AbsoluteExpirationRelativeToNow = remaining < tokens.Lifetime ? remaining : tokens.Lifetime
+                AbsoluteExpirationRelativeToNow = remaining < tokens._lifetime ? remaining : tokens._lifetime
             });
             return Copy(result);
         }
