@@ -33,18 +33,36 @@ internal static class UsersSeed
     }
 
     /// <summary>
-    /// The administrator (<c>Identity:Admin</c>), made once where a password is given: someone must be able to add the
-    /// first products.
+    /// The administrator (<c>Identity:Admin</c>), made where a password is given: someone must be able to add the first
+    /// products. Its password is the configured one, as each service client's secret is: a changed setting replaces the
+    /// stored hash at the next start.
     /// </summary>
     private static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         var admin = services.GetRequiredService<IOptions<IdentityOptions>>().Value.Admin;
-        if (admin.Password is { Length: > 0 } password && !await db.Users.AnyAsync(u => u.Email == admin.Email, cancellationToken))
+        if (admin.Password is not { Length: > 0 } password)
         {
-            var user = new User { Name = "Administrator", Email = admin.Email, Age = 0, CreatedAt = DateTimeOffset.UtcNow, Role = UserRole.Admin };
-            user.PasswordHash = services.GetRequiredService<IPasswordHasher<User>>().HashPassword(user, password);
-            db.Users.Add(user);
-            await db.SaveChangesAsync(cancellationToken);
+            return;
         }
+
+        var hasher = services.GetRequiredService<IPasswordHasher<User>>();
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == admin.Email, cancellationToken);
+        if (user is null)
+        {
+            user = new User { Name = "Administrator", Email = admin.Email, Age = 0, CreatedAt = DateTimeOffset.UtcNow, Role = UserRole.Admin };
+            db.Users.Add(user);
+        }
+        else if (user.Role != UserRole.Admin)
+        {
+            // A customer who registered the address first keeps their account and password.
+            return;
+        }
+        else if (user.PasswordHash is { } stored && hasher.VerifyHashedPassword(user, stored, password) == PasswordVerificationResult.Success)
+        {
+            return;
+        }
+
+        user.PasswordHash = hasher.HashPassword(user, password);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

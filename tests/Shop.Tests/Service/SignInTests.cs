@@ -33,6 +33,26 @@ public sealed class SignInTests(InProcessServicesFixture services)
         Assert.Equal([UsersServiceHost.AdminEmail], users.Items.Select(u => u.Email));
     }
 
+    /// <summary>
+    /// The administrator's password is the configured one (the AppHost's <c>admin-password</c> parameter): set anew, it
+    /// takes effect at the next start, and the old one stops working.
+    /// </summary>
+    [Fact]
+    public async Task AChangedAdministratorPasswordTakesEffectAtTheNextStart()
+    {
+        await using var first = new UsersServiceHost();
+        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+
+        await using var restarted = new UsersServiceHost(settings:
+        [
+            ($"ConnectionStrings:{ShopResources.UsersDatabase}", $"Data Source={first.DatabaseFile}"),
+            ("Identity:Admin:Password", "a new password for the administrator")
+        ]);
+
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, "a new password for the administrator")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+    }
+
     [Fact]
     public async Task AWrongPasswordGetsNoToken()
     {
