@@ -7,6 +7,7 @@ using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.AppHost;
 using StackExchange.Redis;
 
 namespace Shop.Tests.Infrastructure;
@@ -112,6 +113,14 @@ public sealed class ShopTopology : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>
+    /// Where a test topology runs its cache unless a test says otherwise: a process of its own on this machine
+    /// (redis-server where it is installed, else Garnet), never a container, even where a container runtime answers.
+    /// The fault tests stop and freeze the cache's own process, and each topology needs a cache of its own. A
+    /// PostgreSQL server is likewise a local process with a cluster of the topology's own (<c>Data:PostgresHost=local</c>).
+    /// </summary>
+    public static string LocalCacheHost { get; } = MachineProbe.FindOnPath("redis-server") is null ? "garnet" : "redis-server";
+
     /// <summary>The admin's password in this topology, for a test that signs in as a person would.</summary>
     public string AdminPassword => _givenSecrets[0];
 
@@ -120,7 +129,7 @@ public sealed class ShopTopology : IAsyncDisposable
     /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as
     /// <c>Reservations:HoldTimeout=00:00:02</c>, and the AppHost's resources changed by <paramref name="configure"/>.
     /// </summary>
-    public static async Task<ShopTopology> StartAsync(string cacheHost = "auto", string? dataDirectory = null,
+    public static async Task<ShopTopology> StartAsync(string? cacheHost = null, string? dataDirectory = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] settings)
     {
         var ownedDataDirectory = dataDirectory is null ? Directory.CreateTempSubdirectory("shop-tests-").FullName : null;
@@ -135,7 +144,8 @@ public sealed class ShopTopology : IAsyncDisposable
             ServiceLogs? logs = null;
             var app = await WithServiceLogsOnFailureAsync(() => TopologyLauncher.StartAsync(TestDatabase.Provider,
             [
-                $"Cache:Host={cacheHost}",
+                $"Cache:Host={cacheHost ?? LocalCacheHost}",
+                .. TestDatabase.Provider == DataProviders.Postgres ? ["Data:PostgresHost=local"] : Array.Empty<string>(),
                 $"Data:Directory={directory}",
                 $"Parameters:admin-password={adminPassword}",
                 $"Parameters:{ShopResources.Postgres}-password={postgresPassword}",

@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using Shop.AppHost.Cache;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
 
 /// <summary>
-/// Each cache host that this machine can run gives the services the same cache. The shared topology runs on the host
-/// a developer's machine would pick; each other host gets a topology of its own.
+/// Each cache host that this machine can run as a process gives the services the same cache. The shared topology runs
+/// on the tests' own host (<see cref="ShopTopology.LocalCacheHost"/>); each other host gets a topology of its own.
 /// </summary>
 public sealed class CacheHostTests(SharedTopologyFixture shared)
 {
@@ -15,7 +14,7 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
     {
         // Garnet comes from NuGet, so it is always available; redis-server only where it is installed.
         var hosts = new TheoryData<string, string> { { "garnet", "garnet_version" } };
-        if (Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "redis-server"))))
+        if (ShopTopology.LocalCacheHost == "redis-server")
         {
             hosts.Add("redis-server", "redis_version");
         }
@@ -27,8 +26,7 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
     [MemberData(nameof(HostsOnThisMachine))]
     public async Task EveryHostRunsTheSameCacheBehaviour(string host, string serverInfoField)
     {
-        // The shared topology runs on the host the AppHost picks by itself; every other host gets a topology of its own.
-        var sharedRunsOnIt = CacheHostSelector.Choose(host).Host == CacheHostSelector.Choose("auto").Host;
+        var sharedRunsOnIt = host == ShopTopology.LocalCacheHost;
         await using var own = sharedRunsOnIt ? null : await ShopTopology.StartAsync(host);
         var shop = own ?? await shared.TopologyAsync();
         var cache = await shop.CacheAsync();

@@ -43,6 +43,7 @@ public sealed class StartupSettingsTests
         var app = await TopologyLauncher.StartAsync(DataProviders.Postgres,
         [
             $"ConnectionStrings:postgres=Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Password={Password}",
+            $"Cache:Host={ShopTopology.LocalCacheHost}",
             $"Data:Directory={dataDirectory}",
             $"Parameters:admin-password={Guid.NewGuid():N}",
             $"Parameters:orders-client-secret={Guid.NewGuid():N}"
