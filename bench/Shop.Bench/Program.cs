@@ -93,7 +93,14 @@ foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, Shop
 
 // 2. The same order with the cache gone: every lookup goes to the users service. Then the cache again, so that the
 // uncached read runs between two cached ones and neither gains from coming later, on warmer processes.
-StopCache(app);
+// Stopped through the orchestrator, which stops a container or a process alike.
+var stopped = await app.ResourceCommands.ExecuteCommandAsync(ShopResources.Cache, KnownResourceCommands.StopCommand);
+if (!stopped.Success)
+{
+    throw new InvalidOperationException($"The cache did not stop: {stopped.Message}");
+}
+
+await app.ResourceNotifications.WaitForResourceAsync(ShopResources.Cache, [KnownResourceStates.Exited, KnownResourceStates.Finished]);
 await Task.Delay(TimeSpan.FromSeconds(2));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync(Report.UncachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
@@ -227,8 +234,10 @@ static int ProcessId(DistributedApplication app, string resource)
         throw new InvalidOperationException($"{resource} is not running.");
     }
 
-    var pid = Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-    // A project runs as the child of the `dotnet run` that Aspire starts.
+    // A container has no process of this machine's to read.
+    var pid = Convert.ToInt32(state.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value
+        ?? throw new InvalidOperationException($"{resource} is not a process of this machine."), CultureInfo.InvariantCulture);
+    // Where the AppHost falls back to `dotnet run` (no built assembly), the service is the child of the process it starts.
     var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     return children.Length > 0 ? int.Parse(children[0], CultureInfo.InvariantCulture) : pid;
 }
@@ -239,8 +248,6 @@ static double PeakRssMb(DistributedApplication app, string resource)
     var kb = long.Parse(status.Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     return kb / 1024.0;
 }
-
-static void StopCache(DistributedApplication app) => Process.GetProcessById(ProcessId(app, ShopResources.Cache)).Kill();
 
 // The user and system CPU time of each running process of the topology so far, in seconds (from /proc/<pid>/stat).
 static Dictionary<string, double> CpuSeconds(DistributedApplication app)
