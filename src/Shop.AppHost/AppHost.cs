@@ -11,7 +11,7 @@ var replicas = builder.GetServiceReplicas(databases);
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
 var adminPassword = builder.AddGeneratedSecret("admin-password");
-var ordersClientSecret = builder.AddGeneratedSecret("orders-client-secret");
+var ordersClientSecret = builder.AddGeneratedSecret($"{ShopServices.Orders}-client-secret");
 
 // The services start together rather than one after another: each copes with the others being away (it
 // answers 503 until they are back), so waiting for them would only add their start-up times together.
@@ -21,7 +21,7 @@ var users = builder.AddProject<Projects.Shop_UserService>(ShopServices.Users)
     .WithBuiltAssembly()
     .WithDatabase(databases, ShopResources.UsersDatabase)
     .WithEnvironment("Identity__Admin__Password", adminPassword)
-    .WithEnvironment("Identity__Clients__orders", ordersClientSecret)
+    .WithEnvironment($"Identity__Clients__{ShopServices.Orders}", ordersClientSecret)
     .WithSettingsFrom(builder.Configuration, "RateLimits")
     .WithSettingsFrom(builder.Configuration, "ServiceCalls")
     .WithSettingsFrom(builder.Configuration, "Identity")
