@@ -100,7 +100,8 @@ if (!stopped.Success)
     throw new InvalidOperationException($"The cache did not stop: {stopped.Message}");
 }
 
-await app.ResourceNotifications.WaitForResourceAsync(ShopResources.Cache, [KnownResourceStates.Exited, KnownResourceStates.Finished]);
+await app.ResourceNotifications.WaitForResourceAsync(ShopResources.Cache, [KnownResourceStates.Exited, KnownResourceStates.Finished])
+    .WaitAsync(TimeSpan.FromMinutes(1));
 await Task.Delay(TimeSpan.FromSeconds(2));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync(Report.UncachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
