@@ -108,8 +108,12 @@ public sealed class OrderPlacement(
         }
         catch
         {
-            // An outage is no result to keep: the client may repeat the key once the service is back.
-            await db.IdempotencyRecords.Where(r => r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            // An outage is no result to keep: the client may repeat the key once the service is back. But while the
+            // order it stored is still there (recovery confirms or undoes it), the key stays with that order, so a
+            // repeat answers with what recovery makes of it instead of placing a second order.
+            await db.IdempotencyRecords
+                .Where(r => r.Key == key && !db.Orders.Any(o => o.IdempotencyKey == key && o.CreatedAt >= r.CreatedAt))
+                .ExecuteDeleteAsync(CancellationToken.None);
             throw;
         }
 

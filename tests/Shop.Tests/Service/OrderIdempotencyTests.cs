@@ -138,6 +138,30 @@ public sealed class OrderIdempotencyTests(InProcessServicesFixture services)
         }
     }
 
+    /// <summary>
+    /// A placement so slow that recovery takes its order over answers 503; the order is confirmed by recovery, so the
+    /// client's repeat of the key must answer with that order, not place a second one. On an orders service of its
+    /// own, whose recovery looks every 200 ms for orders Pending longer than a second.
+    /// </summary>
+    [Fact]
+    public async Task ARepeatOfAPlacementThatRecoveryTookOverGetsThatOrderAndPlacesNoOther()
+    {
+        await using var orders = new OrdersServiceHost(false, ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"));
+        var customer = orders.Peers.NewUser();
+        var product = orders.Peers.NewProduct(stock: 10);
+        using var client = orders.As(Caller.Customer(customer));
+        var key = Guid.NewGuid().ToString();
+        orders.Peers.ConfirmDelay = TimeSpan.FromSeconds(3);
+
+        await (await client.PlaceOrderAsync(key, (product, 1))).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        orders.Peers.ConfirmDelay = TimeSpan.Zero;
+        var repeat = await (await client.PlaceOrderAsync(key, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+
+        var stored = Assert.Single((await client.GetAsync<PageDto<OrderSummaryDto>>("/orders")).Items);
+        Assert.Equal((stored.Id, "Confirmed"), (repeat.Id, repeat.Status));
+        Assert.Equal(9, orders.Peers.StockOf(product));
+    }
+
     /// <summary>A customer of their own, a product of its own, and the customer's client.</summary>
     private (int Customer, int Product, HttpClient Client) Setup(int stock)
     {

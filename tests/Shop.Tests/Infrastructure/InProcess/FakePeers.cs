@@ -30,6 +30,9 @@ public sealed partial class FakePeers
 
     public bool ProductsDown { get; set; }
 
+    /// <summary>How long the products service takes to answer a confirm, like a service under load.</summary>
+    public TimeSpan ConfirmDelay { get; set; }
+
     private int _lastId = 1000;
 
     /// <summary>Adds a user with a fresh id, and answers the id.</summary>
@@ -195,6 +198,11 @@ public sealed partial class FakePeers
             if (peers.UsersHanging && request.RequestUri!.Host == new Uri(UsersAddress).Host)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (request.RequestUri!.AbsolutePath.EndsWith("/confirm", StringComparison.Ordinal))
+            {
+                await Task.Delay(peers.ConfirmDelay, cancellationToken);
             }
 
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
