@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 using Shop.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
@@ -64,7 +66,48 @@ public static partial class ProblemDetailsExtensions
                 : StatusCodes.Status500InternalServerError
         });
         app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            // The JSON body reader throws on a charset that .NET does not know (a 500); that is the client's to fix.
+            if (UnknownJsonCharset(context.Request) is { } charset)
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status415UnsupportedMediaType,
+                        Detail = $"The body's charset '{charset}' is not one this service reads; send it as UTF-8."
+                    }
+                });
+                return;
+            }
+
+            await next(context);
+        });
         return app;
+    }
+
+    /// <summary>The charset of a JSON body when it names no encoding that the body reader could decode it with.</summary>
+    private static string? UnknownJsonCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.Charset.HasValue
+            || !(type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        try
+        {
+            Encoding.GetEncoding(type.Charset.Value!);
+            return null;
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+        {
+            // Unknown, or known but not supported (UTF-7).
+            return type.Charset.Value;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0} ms")]

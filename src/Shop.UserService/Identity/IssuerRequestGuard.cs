@@ -7,8 +7,8 @@ namespace Shop.UserService.Identity;
 /// <summary>
 /// Answers, before OpenIddict does in its own way, two kinds of request to the routes OpenIddict serves: a method
 /// the route does not have gets the 405 problem with <c>Allow</c> that every other route gives (OpenIddict answers
-/// 400 <c>invalid_request</c>), and a token request whose form cannot be read (a NUL in a value, which the framework
-/// refuses by throwing) gets the OAuth 2.0 error <c>invalid_request</c> rather than a 500.
+/// 400 <c>invalid_request</c>), and a token request whose form cannot be read (a NUL in a value, or a charset such as
+/// UTF-7 that is not supported, which the framework refuses by throwing) gets the OAuth 2.0 error <c>invalid_request</c> rather than a 500.
 /// </summary>
 internal static class IssuerRequestGuard
 {
@@ -48,7 +48,7 @@ internal static class IssuerRequestGuard
                 await context.Response.WriteAsJsonAsync(new Dictionary<string, string>
                 {
                     [Parameters.Error] = Errors.InvalidRequest,
-                    [Parameters.ErrorDescription] = "The request's form could not be read: a value holds a character that is not allowed, or the form is too large."
+                    [Parameters.ErrorDescription] = "The request's form could not be read: a value holds a character that is not allowed, the form is too large, or its charset is not supported."
                 });
                 return;
             }
@@ -65,8 +65,9 @@ internal static class IssuerRequestGuard
             await context.Request.ReadFormAsync(context.RequestAborted);
             return true;
         }
-        catch (InvalidDataException)
+        catch (Exception exception) when (exception is InvalidDataException or NotSupportedException)
         {
+            // A value the framework refuses, or a charset it does not support (UTF-7).
             return false;
         }
     }

@@ -268,6 +268,31 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
     }
 
     [Theory]
+    [InlineData(ShopServices.Users, "bogus")]
+    [InlineData(ShopServices.Products, "utf-7")]
+    [InlineData(ShopServices.Orders, "x-unknown")]
+    public async Task ABodyInACharsetThatIsNotKnownGets415ProblemAndWritesNothing(string service, string charset)
+    {
+        var customer = services.Customer;
+        var before = await SnapshotAsync(customer.Id);
+        var (caller, path, body) = service switch
+        {
+            ShopServices.Users => (As.Anonymous, "/users", User),
+            ShopServices.Products => (As.Admin, "/products", Product),
+            _ => (As.Customer, "/orders", """{"lines":[{"productId":1,"quantity":1}]}""")
+        };
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"{Json}; charset={charset}");
+        using var client = ClientFor(caller, customer.Id, service);
+
+        var response = await client.PostAsync(path, content, TestContext.Current.CancellationToken);
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains(charset, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(customer.Id));
+    }
+
+    [Theory]
     [InlineData("overlong")]
     [InlineData("a\u0001b")]
     [InlineData("a\u001b[31mb")]

@@ -77,10 +77,12 @@ public sealed class SignInTests(InProcessServicesFixture services)
     [InlineData("", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("grant_type=password&username=a%00b&password=x", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("grant_type=client_credentials&client_id=orders&client_secret=%00", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData("grant_type=password&username=alice@example.com&password=x", "application/x-www-form-urlencoded; charset=bogus", "invalid_grant")]
+    [InlineData("grant_type=password&username=alice@example.com&password=x", "application/x-www-form-urlencoded; charset=utf-7", "invalid_request")]
     public async Task TokenEndpointErrorsKeepTheOAuthFormat(string body, string contentType, string error)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
 
         using var anonymous = Users.As(Caller.Anonymous);
         var response = await anonymous.PostAsync("/connect/token", content, TestContext.Current.CancellationToken);
