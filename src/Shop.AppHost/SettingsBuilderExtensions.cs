@@ -7,11 +7,17 @@ internal static class SettingsBuilderExtensions
     /// <summary>
     /// Passes the AppHost's settings under <paramref name="section"/> on to a service, e.g.
     /// <c>--Reservations:HoldTimeout=00:00:05</c> on the AppHost's command line reaches the products service; not
-    /// those named in <paramref name="except"/>, which are the AppHost's own.
+    /// those named in <paramref name="except"/>, which are the AppHost's own. Not when publishing: the manifest is the
+    /// same on every machine, so it holds nothing of this one's settings (or secrets); a deployment sets its own.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSettingsFrom(
         this IResourceBuilder<ProjectResource> builder, IConfiguration configuration, string section, params string[] except)
     {
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            return builder;
+        }
+
         foreach (var setting in configuration.GetSection(section).AsEnumerable(makePathsRelative: false))
         {
             if (setting.Value is not null && !except.Contains(setting.Key, StringComparer.OrdinalIgnoreCase))

@@ -17,16 +17,20 @@ public sealed partial class PublishManifestTests
         var elsewhere = Directory.CreateTempSubdirectory("shop-elsewhere-");
         try
         {
-            // Only the .NET SDK on the PATH, no container runtime, another home (no user secrets), and the settings of
-            // a machine that runs everything locally.
+            // Only the .NET SDK on the PATH (a folder holding nothing but dotnet: its own folder may hold redis-server
+            // too), no container runtime, another home (no user secrets), and the settings of a machine that runs
+            // everything locally and has changed the services' settings.
+            var path = elsewhere.CreateSubdirectory("bin");
+            File.CreateSymbolicLink(Path.Combine(path.FullName, "dotnet"), new FileInfo(Shell.Dotnet).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Shell.Dotnet);
             var bare = new Dictionary<string, string?>
             {
-                ["PATH"] = Path.GetDirectoryName(Shell.Dotnet),
+                ["PATH"] = path.FullName,
                 ["HOME"] = elsewhere.FullName,
                 ["DOCKER_HOST"] = $"unix://{Path.Combine(elsewhere.FullName, "docker.sock")}"
             };
             var there = await AspireManifest.PublishAsync(bare,
-                "--Cache:Host=garnet", "--Data:PostgresHost=local", $"--Data:Directory={elsewhere.FullName}", "--Services:Replicas=3");
+                "--Cache:Host=garnet", "--Data:PostgresHost=local", $"--Data:Directory={elsewhere.FullName}", "--Services:Replicas=3",
+                "--Identity:Admin:Password=a-password-of-this-machine", "--Ordering:PendingTimeout=00:00:05", "--RateLimits:WritesPerMinute=7");
 
             Assert.Equal(here, there);
         }
