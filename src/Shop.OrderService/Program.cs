@@ -15,4 +15,4 @@ app.MapDefaultEndpoints();
 app.MapOrdersApi();
 
 await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedAsync);
-app.Run();
+await app.RunAsync();

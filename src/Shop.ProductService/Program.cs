@@ -16,4 +16,4 @@ app.MapProductsApi();
 app.MapReservationsApi();
 
 await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedAsync);
-app.Run();
+await app.RunAsync();

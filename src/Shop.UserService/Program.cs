@@ -21,4 +21,4 @@ app.MapSigningKeysApi();
 
 await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.SeedAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);
-app.Run();
+await app.RunAsync();
