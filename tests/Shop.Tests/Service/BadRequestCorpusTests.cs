@@ -238,6 +238,11 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         var problem = await response.ReadProblemAsync((HttpStatusCode)status);
+        if (response.StatusCode == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.True(response.Content.Headers.Allow.Count > 0, $"{name}: a 405 without Allow");
+        }
+
         if (field is null)
         {
             Assert.True(problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 }, $"{name}: the problem says nothing: {problem}");
