@@ -93,21 +93,16 @@ public static class OrdersApi
             return OrderNotFound(id);
         }
 
-        if (order.Status is OrderStatus.Pending or OrderStatus.Recovering)
+        return await lifecycle.CancelAsync(order, cancellationToken) switch
         {
-            return TypedResults.Problem(
+            CancellationResult.Cancelled cancelled =>
+                TypedResults.Ok(OrderResponse.From(cancelled.Order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken))),
+            CancellationResult.StillBeingPlaced => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Order still being placed.",
-                detail: $"Order {id} is still being placed; cancel it once it is confirmed.");
-        }
-
-        if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
-        {
-            await lifecycle.CancelAsync(order.Id, cancellationToken);
-            order.Status = OrderStatus.Cancelled;
-        }
-
-        return TypedResults.Ok(OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken)));
+                detail: $"Order {id} is still being placed; cancel it once it is confirmed."),
+            var other => throw new UnreachableException($"Unknown cancellation result {other}.")
+        };
     }
 
     /// <summary>The order, if the caller may see it: their own, or anyone's for an admin.</summary>

@@ -51,13 +51,23 @@ public sealed class OrderLifecycle(
 
     /// <summary>
     /// Cancels a Confirmed order, or finishes cancelling one: Cancelling first, so that recovery finishes the cancel
-    /// if this is cut short after the release. Repeating it changes nothing.
+    /// if this is cut short after the release. Repeating it changes nothing; an order still being placed is refused.
     /// </summary>
-    public async Task CancelAsync(int orderId, CancellationToken cancellationToken)
+    public async Task<CancellationResult> CancelAsync(Order order, CancellationToken cancellationToken)
     {
-        await MoveAsync(orderId, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
-        // From here on a client that goes away must not leave the order half cancelled.
-        await FinishCancellingAsync(orderId, CancellationToken.None);
+        if (order.Status is OrderStatus.Pending or OrderStatus.Recovering)
+        {
+            return new CancellationResult.StillBeingPlaced();
+        }
+
+        if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
+        {
+            await MoveAsync(order.Id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
+            // From here on a client that goes away must not leave the order half cancelled.
+            await FinishCancellingAsync(order.Id, CancellationToken.None);
+        }
+
+        return new CancellationResult.Cancelled(await db.Orders.Include(o => o.Lines).AsNoTracking().FirstAsync(o => o.Id == order.Id, CancellationToken.None));
     }
 
     /// <summary>Brings an order that a stop left half done to where the products service agrees with it.</summary>

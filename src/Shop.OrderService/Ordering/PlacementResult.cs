@@ -13,6 +13,10 @@ namespace Shop.OrderService.Ordering;
 [JsonDerivedType(typeof(Refused), "refused")]
 public abstract record PlacementResult
 {
+    private PlacementResult()
+    {
+    }
+
     public sealed record Placed(OrderResponse Order) : PlacementResult;
 
     /// <param name="ProductIds">The products the refusal is about, when it is about some.</param>

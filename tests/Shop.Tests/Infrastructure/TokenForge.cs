@@ -55,7 +55,7 @@ public sealed class TokenForge(string keyFile)
         var expiry = expires ?? DateTime.UtcNow.AddMinutes(10);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = "http://users/",
+            Issuer = ShopIdentity.Issuer,
             Audience = audience,
             Claims = claims,
             IssuedAt = expiry.AddMinutes(-15),

@@ -72,11 +72,11 @@ public sealed class SignInTests(InProcessServicesFixture services)
     [InlineData("grant_type=authorization_code&code=abc", "application/x-www-form-urlencoded", "unsupported_grant_type")]
     [InlineData("grant_type=password&grant_type=client_credentials&username=a&password=b", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("""{"grant_type":"password","username":"alice@example.com","password":"x"}""", "application/json", "invalid_request")]
-    [InlineData("grant_type=client_credentials&client_id=orders&client_secret=wrong&scope=reservations", "application/x-www-form-urlencoded", "invalid_client")]
+    [InlineData($"grant_type=client_credentials&client_id={ShopServices.Orders}&client_secret=wrong&scope={ShopScopes.Reservations}", "application/x-www-form-urlencoded", "invalid_client")]
     [InlineData("grant_type=client_credentials&client_id=nobody&client_secret=x", "application/x-www-form-urlencoded", "invalid_client")]
     [InlineData("", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("grant_type=password&username=a%00b&password=x", "application/x-www-form-urlencoded", "invalid_request")]
-    [InlineData("grant_type=client_credentials&client_id=orders&client_secret=%00", "application/x-www-form-urlencoded", "invalid_request")]
+    [InlineData($"grant_type=client_credentials&client_id={ShopServices.Orders}&client_secret=%00", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("grant_type=password&username=alice@example.com&password=x", "application/x-www-form-urlencoded; charset=bogus", "invalid_grant")]
     [InlineData("grant_type=password&username=alice@example.com&password=x", "application/x-www-form-urlencoded; charset=utf-7", "invalid_request")]
     public async Task TokenEndpointErrorsKeepTheOAuthFormat(string body, string contentType, string error)

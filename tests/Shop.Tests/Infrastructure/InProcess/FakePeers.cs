@@ -90,7 +90,7 @@ public sealed partial class FakePeers
         {
             ("GET", "/.well-known/openid-configuration") => Json(HttpStatusCode.OK, new Dictionary<string, object>
             {
-                ["issuer"] = "http://users/",
+                ["issuer"] = ShopIdentity.Issuer,
                 ["jwks_uri"] = $"{UsersAddress}/.well-known/jwks",
                 ["token_endpoint"] = $"{UsersAddress}/connect/token"
             }),

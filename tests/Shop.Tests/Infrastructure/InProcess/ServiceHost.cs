@@ -86,7 +86,7 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
                     options.Authority = null;
                     options.ConfigurationManager = null;
                     options.TokenValidationParameters.IssuerSigningKey = TokenForge.InProcess.Key;
-                    options.TokenValidationParameters.ValidIssuer = "http://users/";
+                    options.TokenValidationParameters.ValidIssuer = ShopIdentity.Issuer;
                 });
             }
 

@@ -45,7 +45,7 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     [
         ("Identity:SigningKeyPath", TokenForge.InProcess.KeyFile),
         ("Identity:Admin:Password", AdminPassword),
-        ("Identity:Clients:orders", OrdersClientSecret),
+        ($"Identity:Clients:{ShopServices.Orders}", OrdersClientSecret),
         ("RateLimits:WritesPerMinute", "1000000"),
         ("RateLimits:SignInsPerAddressPerMinute", "1000000"),
         .. settings
