@@ -106,6 +106,14 @@ public static class DataExtensions
                     database.Name, exception.GetBaseException().Message, wait);
                 await Task.Delay(wait, stopping);
             }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidPassword
+                or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // A wrong user, password or grant does not pass by itself: stop, saying what to fix.
+                logger.LogCritical("The database {Database} refuses this service: {Reason} ({SqlState}). Check the user and password of its connection string, and what that user may do.",
+                    database.Name, exception.MessageText, exception.SqlState);
+                throw;
+            }
         }
     }
 
