@@ -148,6 +148,11 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         Assert.True(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
         var replica = (await shop.ReplicasAsync(ShopServices.Users))[0];
 
+        var users = await shop.DatabaseAsync(ShopResources.UsersDatabase);
+        async Task<long> MissedInvalidationsAsync() => Convert.ToInt64(
+            await users.ExecuteAsync("""SELECT count(*) FROM "CacheInvalidations" WHERE "UserId" = @user""", ("user", user.Id)),
+            System.Globalization.CultureInfo.InvariantCulture);
+
         await shop.FreezeResourceAsync(ShopResources.Cache);
         try
         {
@@ -155,6 +160,8 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
             var update = await client.PutAsJsonAsync($"/users/{user.Id}", new { name = "Rosa Lind", email = user.Email, age = user.Age }, Cancellation);
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
             await shop.KillReplicaAsync(ShopServices.Users, replica);
+            // What the dead replica could not deliver is in the database, not in its memory.
+            Assert.Equal(1, await MissedInvalidationsAsync());
         }
         finally
         {
@@ -163,7 +170,10 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 
         try
         {
-            // The replica that missed the invalidation is gone; the other sends it, from the database.
+            // The replica that missed the invalidation is gone; the other sends it, from the database, and only then
+            // removes the record (a command the dead one left in the frozen cache's socket does not remove it).
+            await Eventually.HoldsAsync(async () => await MissedInvalidationsAsync() == 0,
+                "The surviving replica did not send the recorded invalidation.");
             await Eventually.HoldsAsync(async () => await cache.StringGetAsync(UserCacheEntry.Key(user.Id)) is var entry
                 && (entry.IsNull || entry.ToString().Contains("Rosa Lind", StringComparison.Ordinal)),
                 "The cache kept the user's old copy after the update.");
