@@ -13,13 +13,14 @@ public sealed class UsersHangingTests(IsolatedTopologyFixture fixture) : Isolate
         var user = await Shop.CreateCustomerAsync("Sam");
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var cache = await Shop.CacheAsync();
-        await cache.KeyDeleteAsync(UserCacheEntry.Key(user.Id));
 
         // The users service accepts connections but never answers: every call to it ends at its timeouts.
         await Shop.FreezeResourceAsync(ShopServices.Users);
         HttpResponseMessage placing;
         try
         {
+            // Once it is frozen, nothing puts the user back into the cache, which the orders service would read instead.
+            await cache.KeyDeleteAsync(UserCacheEntry.Key(user.Id));
             placing = await Shop.PlaceOrderAsync(user.Id, (product.Id, 1));
         }
         finally
