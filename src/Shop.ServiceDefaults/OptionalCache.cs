@@ -7,8 +7,10 @@ namespace Shop.ServiceDefaults;
 
 /// <summary>
 /// The shared cache as an option, never a dependency. A call that fails or takes longer than
-/// <c>Cache:Timeout</c> answers its fallback, and for <c>Cache:RetryInterval</c> after that every call
-/// answers its fallback at once: while the cache is slow, a request waits for it once, not at every step.
+/// <c>Cache:Timeout</c> answers its fallback. After one that waited (a timeout, or a call cancelled while it
+/// waited), every call answers its fallback at once for <c>Cache:RetryInterval</c>: while the cache is slow,
+/// a request waits for it once, not at every step. A cache the client has no connection to refuses at once,
+/// which costs nothing to try again, so it is asked again at the next call and used the moment it is back.
 /// </summary>
 /// <remarks>
 /// Polly's circuit breaker needs at least two failures to open, and each would cost a request a full
@@ -49,7 +51,12 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IOptions<CacheOp
         catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException
                                               or InvalidOperationException or ObjectDisposedException)
         {
-            Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + _retryInterval).UtcTicks);
+            // Only a call that waited is worth not repeating; a refusal (no connection, a server error) came at once.
+            if (exception is TimeoutException or OperationCanceledException)
+            {
+                Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + _retryInterval).UtcTicks);
+            }
+
             if (Interlocked.Exchange(ref _away, 1) == 0)
             {
                 logger.LogWarning("The cache did not answer ({Reason}); the service goes without it, trying again every {RetryInterval}",
