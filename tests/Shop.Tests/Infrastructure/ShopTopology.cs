@@ -165,6 +165,14 @@ public sealed class ShopTopology : IAsyncDisposable
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
             topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
             topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
+            // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
+            // meanwhile goes without the cache: the tests start once the services that use it have reached it.
+            foreach (var service in new[] { ShopServices.Users, ShopServices.Orders })
+            {
+                await Eventually.HoldsAsync(async () => await topology.HealthOfAsync(service) == "Healthy",
+                    $"The {service} service did not reach the cache.", StartTimeout);
+            }
+
             return topology;
         }
         catch when (ownedDataDirectory is not null)
