@@ -9,8 +9,8 @@ namespace Shop.ServiceDefaults;
 /// The shared cache as an option, never a dependency. A call that fails or takes longer than
 /// <c>Cache:Timeout</c> answers its fallback. After one that waited (a timeout, or a call cancelled while it
 /// waited), every call answers its fallback at once for <c>Cache:RetryInterval</c>: while the cache is slow,
-/// a request waits for it once, not at every step. A cache the client has no connection to refuses at once,
-/// which costs nothing to try again, so it is asked again at the next call and used the moment it is back.
+/// a request waits for it once, not at every step. While the client has no connection (the cache is down, or not
+/// reached yet) nothing is asked, and the cache is used again the moment the client has reconnected.
 /// </summary>
 /// <remarks>
 /// Polly's circuit breaker needs at least two failures to open, and each would cost a request a full
@@ -32,6 +32,13 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IOptions<CacheOp
     {
         if (IsSkipping)
         {
+            return fallback;
+        }
+
+        if (!redis.IsConnected)
+        {
+            // Down, or not reached yet: asking would only be refused. The client reconnects by itself.
+            NoteAway("not connected");
             return fallback;
         }
 
@@ -57,13 +64,16 @@ public sealed class OptionalCache(IConnectionMultiplexer redis, IOptions<CacheOp
                 Interlocked.Exchange(ref _skipUntilTicks, (clock.GetUtcNow() + _retryInterval).UtcTicks);
             }
 
-            if (Interlocked.Exchange(ref _away, 1) == 0)
-            {
-                logger.LogWarning("The cache did not answer ({Reason}); the service goes without it, trying again every {RetryInterval}",
-                    exception.GetType().Name, _retryInterval);
-            }
-
+            NoteAway(exception.GetType().Name);
             return fallback;
+        }
+    }
+
+    private void NoteAway(string reason)
+    {
+        if (Interlocked.Exchange(ref _away, 1) == 0)
+        {
+            logger.LogWarning("The cache did not answer ({Reason}); the service goes without it until it answers again", reason);
         }
     }
 }
