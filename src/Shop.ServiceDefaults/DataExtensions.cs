@@ -20,10 +20,16 @@ public static class DataExtensions
     private static readonly TimeSpan PostgresRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestMigrationWait = TimeSpan.FromSeconds(10);
 
-    // Npgsql's default of 100 connections a process would let three services, or a few replicas, exhaust the server's
-    // connections under load; a connection string that names its own limit keeps it.
-    private const int PostgresPoolSize = 40;
-    private static readonly string[] PoolSizeKeywords = ["Maximum Pool Size", "Max Pool Size", "MaxPoolSize"];
+    // Npgsql's defaults, where they do not suit a service; a connection string that names its own value keeps it.
+    // - The pool: Npgsql's 100 connections a process would let three services, or a few replicas, exhaust the server's
+    //   connections under load.
+    // - Automatic preparation: without it the server parses and plans every statement anew, although a service sends
+    //   the same few dozen over and over. A statement sent five times on a connection is prepared there and reused.
+    private static readonly (string[] Keywords, int Value)[] PostgresDefaults =
+    [
+        (["Maximum Pool Size", "Max Pool Size", "MaxPoolSize"], 40),
+        (["Max Auto Prepare", "MaxAutoPrepare"], 64)
+    ];
 
     /// <summary>
     /// Registers the service's database under the connection string <paramref name="connectionName"/>, on the provider
@@ -52,11 +58,11 @@ public static class DataExtensions
                 settings =>
                 {
                     settings.DisableRetry = true;
-                    settings.ConnectionString = WithPoolLimit(settings.ConnectionString);
+                    settings.ConnectionString = WithPostgresDefaults(settings.ConnectionString);
                 },
                 options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(PostgresRetries, PostgresRetryDelay, errorCodesToAdd: null)));
             builder.Services.AddScoped<TContext>(services => services.GetRequiredService<TPostgresContext>());
-            builder.Services.AddSingleton<WorkLease>(new PostgresWorkLease(WithPoolLimit(connectionString)!));
+            builder.Services.AddSingleton<WorkLease>(new PostgresWorkLease(WithPostgresDefaults(connectionString)!));
             return builder;
         }
 
@@ -67,15 +73,19 @@ public static class DataExtensions
         return builder;
     }
 
-    private static string? WithPoolLimit(string? connectionString)
+    private static string? WithPostgresDefaults(string? connectionString)
     {
-        var connection = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (connectionString is null || PoolSizeKeywords.Any(connection.ContainsKey))
+        if (connectionString is null)
         {
-            return connectionString;
+            return null;
         }
 
-        connection.Add(PoolSizeKeywords[0], PostgresPoolSize);
+        var connection = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var (keywords, value) in PostgresDefaults.Where(setting => !setting.Keywords.Any(connection.ContainsKey)))
+        {
+            connection.Add(keywords[0], value);
+        }
+
         return connection.ConnectionString;
     }
 
