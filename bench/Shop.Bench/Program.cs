@@ -116,7 +116,8 @@ if (!restarted.Success)
 }
 
 await app.ResourceNotifications.WaitForResourceHealthyAsync(ShopResources.Cache, WaitBehavior.WaitOnResourceUnavailable);
-// The orders service tries the cache again once Cache:RetryInterval (5 s) has passed since it last failed.
+// The orders service uses the cache again once its client has reconnected; after a call that timed out while the cache
+// stopped, once Cache:RetryInterval (5 s) has passed.
 await Task.Delay(TimeSpan.FromSeconds(6));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync(Report.CachedReadAgain, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
