@@ -74,6 +74,9 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
         }
     }
 
+    /// <summary>What a service logs when a cache call fails or times out (<c>OptionalCache</c>).</summary>
+    private const string CacheWentAway = "The cache did not answer (";
+
     private static async Task<ScenarioOutcome> RunScenarioAsync(ShopTopology shop)
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -84,6 +87,17 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
 
         var before = await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
         var cachedAfterLookup = await IsCachedAsync(cache, user.Id);
+        if (!cachedAfterLookup && shop.ServiceLogText.Contains(CacheWentAway, StringComparison.Ordinal))
+        {
+            // A cache call that timed out on a busy machine makes a service go without the cache for Cache:RetryInterval,
+            // as documented; once that has passed, a lookup caches the user.
+            await Eventually.HoldsAsync(async () =>
+            {
+                await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+                return await IsCachedAsync(cache, user.Id);
+            }, "No lookup cached the user once the cache answered again.");
+            cachedAfterLookup = true;
+        }
 
         var update = await shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Judy Moss", email = user.Email, age = user.Age }, cancellation);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
