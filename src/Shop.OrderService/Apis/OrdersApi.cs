@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
@@ -53,16 +54,28 @@ public static class OrdersApi
         return TypedResults.Ok(await orders.OrderBy(o => o.Id).ToPageAsync(page, OrderSummary.From, cancellationToken));
     }
 
+    /// <summary>An order with its user; one this replica keeps (<see cref="OrderCache"/>) is shown without the database.</summary>
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrder(
-        int id, ClaimsPrincipal caller, OrdersDbContext db, UsersClient users, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, OrdersDbContext db, OrderCache orders, UsersClient users, CancellationToken cancellationToken)
     {
-        var order = await FindAsync(db, id, caller, cancellationToken);
+        if (await orders.TryGetAsync(id) is var (kept, userEntry))
+        {
+            return MayRead(kept, caller)
+                ? TypedResults.Ok(OrderResponse.From(kept, await users.LookUpForDisplayAsync(kept.UserId, userEntry, cancellationToken)))
+                : OrderNotFound(id);
+        }
+
+        var changesBefore = orders.Changes;
+        var order = await FindVisibleOrder(db, id, cancellationToken);
         if (order is null)
         {
             return OrderNotFound(id);
         }
 
-        return TypedResults.Ok(OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken)));
+        orders.Keep(order, changesBefore);
+        return MayRead(order, caller)
+            ? TypedResults.Ok(OrderResponse.From(order, await users.LookUpForDisplayAsync(order.UserId, cancellationToken)))
+            : OrderNotFound(id);
     }
 
     /// <summary>Places an order; with an Idempotency-Key, repeats of the same request get the first answer.</summary>
@@ -105,12 +118,12 @@ public static class OrdersApi
         };
     }
 
-    /// <summary>The order, if the caller may see it: their own, or anyone's for an admin.</summary>
-    private static async Task<Order?> FindAsync(OrdersDbContext db, int id, ClaimsPrincipal caller, CancellationToken cancellationToken)
-    {
-        var order = await FindVisibleOrder(db, id, cancellationToken);
-        return order is not null && (order.UserId == caller.UserId() || caller.IsAdmin()) ? order : null;
-    }
+    /// <summary>The order, if the caller may see it.</summary>
+    private static async Task<Order?> FindAsync(OrdersDbContext db, int id, ClaimsPrincipal caller, CancellationToken cancellationToken) =>
+        await FindVisibleOrder(db, id, cancellationToken) is { } order && MayRead(order, caller) ? order : null;
+
+    /// <summary>Whether the caller may see the order: their own, or anyone's for an admin.</summary>
+    private static bool MayRead(Order order, ClaimsPrincipal caller) => order.UserId == caller.UserId() || caller.IsAdmin();
 
     private static ProblemHttpResult OrderNotFound(int id) => Problems.NotFound("Order", id);
 

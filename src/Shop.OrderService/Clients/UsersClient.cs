@@ -18,25 +18,36 @@ namespace Shop.OrderService.Clients;
 public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<JsonOptions> json, OrderMetrics metrics, ILogger<UsersClient> logger)
 {
     /// <summary>The user, or null when there is none; a <see cref="DependencyUnavailableException"/> when the users service cannot answer.</summary>
-    public async Task<UserResponse?> GetAsync(int id, CancellationToken cancellationToken)
+    public async Task<UserResponse?> GetAsync(int id, CancellationToken cancellationToken) =>
+        await FromEntryAsync(id, await cache.TryAsync(database => database.StringGetAsync(UserCacheEntry.Key(id)), RedisValue.Null), cancellationToken);
+
+    /// <summary>The user of an order to show with it: found, deleted, or unavailable while the users service is away.</summary>
+    public Task<UserLookup> LookUpForDisplayAsync(int id, CancellationToken cancellationToken) =>
+        ForDisplayAsync(id, GetAsync(id, cancellationToken));
+
+    /// <summary>As <see cref="LookUpForDisplayAsync(int, CancellationToken)"/>, with the user's cache entry already read (null when not cached).</summary>
+    public Task<UserLookup> LookUpForDisplayAsync(int id, RedisValue entry, CancellationToken cancellationToken) =>
+        ForDisplayAsync(id, FromEntryAsync(id, entry, cancellationToken));
+
+    /// <summary>The user from its cache entry, or from the users service when the cache had none.</summary>
+    private async Task<UserResponse?> FromEntryAsync(int id, RedisValue entry, CancellationToken cancellationToken)
     {
-        var cached = await cache.TryAsync(database => database.StringGetAsync(UserCacheEntry.Key(id)), RedisValue.Null);
-        metrics.UserCacheLookup(hit: cached.HasValue);
-        if (cached.HasValue)
+        metrics.UserCacheLookup(hit: entry.HasValue);
+        if (entry.HasValue)
         {
             // Straight from the UTF-8 bytes the cache answered, without decoding them to a string first.
-            return JsonSerializer.Deserialize<UserResponse>(((ReadOnlyMemory<byte>)cached).Span, json.Value.SerializerOptions);
+            return JsonSerializer.Deserialize<UserResponse>(((ReadOnlyMemory<byte>)entry).Span, json.Value.SerializerOptions);
         }
 
         return await http.GetFromServiceAsync<UserResponse>($"/users/{id}", ShopServices.Users, cancellationToken);
     }
 
-    /// <summary>The user of an order to show with it: found, deleted, or unavailable while the users service is away.</summary>
-    public async Task<UserLookup> LookUpForDisplayAsync(int id, CancellationToken cancellationToken)
+    /// <summary>Awaits <paramref name="lookUp"/>, an async lookup whose failure it turns into <see cref="UserStatus.Unavailable"/>.</summary>
+    private async Task<UserLookup> ForDisplayAsync(int id, Task<UserResponse?> lookUp)
     {
         try
         {
-            return await GetAsync(id, cancellationToken) is { } user
+            return await lookUp is { } user
                 ? new UserLookup(user, UserStatus.Found)
                 : new UserLookup(null, UserStatus.Deleted);
         }

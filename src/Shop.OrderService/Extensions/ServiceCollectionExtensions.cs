@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
+using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Ordering;
@@ -8,7 +9,7 @@ namespace Shop.OrderService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The orders database, the shared cache, clients of the users and products services signed in as this service, the order lifecycle and token checks.</summary>
+    /// <summary>The orders database, the shared cache, clients of the users and products services signed in as this service, the orders it keeps in memory, the order lifecycle and token checks.</summary>
     public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
@@ -22,6 +23,8 @@ internal static class ServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OrderingOptions>(builder.Configuration.GetSection("Ordering"));
         builder.Services.AddSingleton<OrderMetrics>();
+        builder.Services.AddSingleton<OrderCache>();
+        builder.Services.AddHostedService<OrderCacheRepair>();
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();

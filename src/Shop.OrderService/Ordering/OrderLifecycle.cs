@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
@@ -18,9 +19,11 @@ namespace Shop.OrderService.Ordering;
 /// </list>
 /// Every change is a conditional update (<c>… WHERE Status = from</c>): placement, cancellation and recovery may race
 /// for one order, and only the one whose update finds the expected status goes on, so no step runs twice.
+/// A Confirmed order leaves Confirmed only by a cancel, which first tells every replica's <see cref="OrderCache"/>.
 /// </summary>
 public sealed class OrderLifecycle(
-    OrdersDbContext db, UsersClient users, ProductsClient products, OrderMetrics metrics, TimeProvider clock, ILogger<OrderLifecycle> logger)
+    OrdersDbContext db, UsersClient users, ProductsClient products, OrderCache orders, OrderMetrics metrics, TimeProvider clock,
+    ILogger<OrderLifecycle> logger)
 {
     /// <summary>
     /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
@@ -62,7 +65,9 @@ public sealed class OrderLifecycle(
 
         if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
         {
+            await orders.MarkChangingAsync(order.Id);
             await MoveAsync(order.Id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
+            orders.Forget(order.Id);
             // From here on a client that goes away must not leave the order half cancelled.
             await FinishCancellingAsync(order.Id, CancellationToken.None);
         }

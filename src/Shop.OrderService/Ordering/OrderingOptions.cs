@@ -13,4 +13,7 @@ public sealed class OrderingOptions
 
     /// <summary>How long a repeat waits for the first request with its key to be answered.</summary>
     public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a replica keeps an order it has read, to show it again without the database; zero keeps none.</summary>
+    public TimeSpan OrderCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -86,7 +86,9 @@ public class ReplicaTopologyFixture : IAsyncLifetime
             "Identity:KeyRefreshInterval=00:00:01",
             "Identity:KeyActivationDelay=00:00:05",
             "Ordering:PendingTimeout=00:00:05",
-            "Ordering:RecoveryInterval=00:00:00.500")
+            "Ordering:RecoveryInterval=00:00:00.500",
+            // A copy of an order a replica keeps outlives every test, so only a cancel can end it.
+            "Ordering:OrderCacheTimeToLive=00:05:00")
     {
     }
 

@@ -46,6 +46,15 @@ public sealed record ServiceDatabase(string Provider, string ConnectionString)
     public Task BackdateOrderAsync(int orderId, DateTime placedAt) =>
         ExecuteAsync("""UPDATE "Orders" SET "CreatedAt" = @placedAt WHERE "Id" = @id""", ("placedAt", placedAt), ("id", orderId));
 
+    /// <summary>
+    /// Changes an order's currency behind the orders service's back, so that a test can tell whether the service shows
+    /// a copy it kept (the currency it was placed in) or the row (<paramref name="currency"/>).
+    /// </summary>
+    public async Task ChangeOrderCurrencyAsync(int orderId, string currency) =>
+        Assert.Equal(orderId, Convert.ToInt32(
+            await ExecuteAsync("""UPDATE "Orders" SET "Currency" = @currency WHERE "Id" = @id RETURNING "Id" """, ("currency", currency), ("id", orderId)),
+            System.Globalization.CultureInfo.InvariantCulture));
+
     private async Task<DbConnection> OpenAsync()
     {
         // A connection of its own each time: a pooled one may predate a restart of the server that a test made.

@@ -17,6 +17,9 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 {
     private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The currency an order's row is changed to behind the service, to tell a kept copy from the row (ISO 4217's code for tests).</summary>
+    private const string KeptOrderChanged = "XTS";
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -290,6 +293,74 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         var slowest = answers.Max(answer => answer.Took);
         Assert.True(slowest < ReplicaTopologyFixture.AttemptTimeout, $"An order took {slowest} while a products replica stopped.");
         Assert.Equal(100_000 - answers.Count, await shop.StockAsync(product.Id));
+    }
+
+    [Fact]
+    public async Task AnOrderKeptByEveryOrdersReplicaIsShownCancelledByEveryReplicaOnceOneCancelsIt()
+    {
+        var shop = await fixture.TopologyAsync();
+        var (order, replicas) = await OrderKeptByEveryReplicaAsync(shop);
+        using var _ = replicas;
+
+        var cancel = await replicas[0].PostAsync($"/orders/{order.Id}/cancel", null, Cancellation);
+
+        Assert.Equal("Cancelled", (await cancel.ReadAsync<OrderDto>(HttpStatusCode.OK)).Status);
+        for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
+        {
+            var read = await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
+            Assert.Equal(("Cancelled", KeptOrderChanged), (read.Status, read.Currency));
+        }
+    }
+
+    [Fact]
+    public async Task AnOrderCancelledWhileTheCacheHangsIsShownCancelledByEveryReplicaOnceTheCacheIsBack()
+    {
+        var shop = await fixture.TopologyAsync();
+        var (order, replicas) = await OrderKeptByEveryReplicaAsync(shop);
+        using var _ = replicas;
+
+        await shop.FreezeResourceAsync(ShopResources.Cache);
+        try
+        {
+            var cancel = await replicas[0].PostAsync($"/orders/{order.Id}/cancel", null, Cancellation);
+            Assert.Equal("Cancelled", (await cancel.ReadAsync<OrderDto>(HttpStatusCode.OK)).Status);
+            Assert.Contains($"The cache did not take the change of order {order.Id};", shop.ServiceLogText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await shop.ThawResourceAsync(ShopResources.Cache);
+        }
+
+        // The other replica kept the order, did not read it while the cache hung, and would keep it for minutes more.
+        await Eventually.HoldsAsync(async () => (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Status == "Cancelled",
+            "The other replica still showed the order as Confirmed after the cache came back.");
+        Assert.Equal(KeptOrderChanged, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
+    }
+
+    /// <summary>
+    /// A Confirmed order that every orders replica has read and keeps: its row's currency is then changed to
+    /// <see cref="KeptOrderChanged"/>, and every replica still shows the currency it was placed in. Clients of the
+    /// replicas carry the customer's token.
+    /// </summary>
+    private static async Task<(OrderDto Order, ReplicaClients Replicas)> OrderKeptByEveryReplicaAsync(ShopTopology shop)
+    {
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 10);
+        var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var replicas = await shop.ReplicaClientsAsync(ShopServices.Orders, shop.Customer(user.Id).AccessToken);
+        for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
+        {
+            await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
+        }
+
+        await (await shop.DatabaseAsync(ShopResources.OrdersDatabase)).ChangeOrderCurrencyAsync(order.Id, KeptOrderChanged);
+        for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
+        {
+            var read = await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
+            Assert.Equal(("Confirmed", product.Currency), (read.Status, read.Currency));
+        }
+
+        return (order, replicas);
     }
 
     /// <summary>The key ids each users replica publishes.</summary>

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Topology;
+
+/// <summary>
+/// The orders service keeps orders it has read in memory, and shows them again without its database; a cancel is
+/// still seen by the next read. The tests prove an order is kept by changing its row behind the service's back: a
+/// kept order still shows what it was read with.
+/// </summary>
+public sealed class OrderCacheTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
+{
+    /// <summary>A currency no order is placed in (ISO 4217's code for tests).</summary>
+    private const string RowChanged = "XTS";
+
+    [Fact]
+    public async Task AnOrderReadOnceIsShownAgainFromMemoryAndCancellingItIsSeenAtOnce()
+    {
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+        var customer = Shop.Customer(user.Id).Orders;
+        var placed = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
+
+        await ChangeRowBehindTheServiceAsync(placed.Id);
+        var again = await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        Assert.Equal(("Confirmed", product.Currency, user.Id), (again.Status, again.Currency, again.User?.Id));
+
+        var cancelled = await (await customer.PostAsync($"/orders/{placed.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        Assert.Equal("Cancelled", cancelled.Status);
+        var read = await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        Assert.Equal(("Cancelled", RowChanged), (read.Status, read.Currency));
+        Assert.Equal(10, await Shop.StockAsync(product.Id));
+    }
+
+    [Fact]
+    public async Task AKeptOrderIsShownOnlyToItsCustomerAndAdmins()
+    {
+        var owner = await Shop.CreateCustomerAsync();
+        var other = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+        var placed = await (await Shop.PlaceOrderAsync(owner.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await Shop.Customer(owner.Id).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        await ChangeRowBehindTheServiceAsync(placed.Id);
+
+        var response = await Shop.Customer(other.Id).Orders.GetAsync($"/orders/{placed.Id}", Cancellation);
+
+        await response.ReadProblemAsync(HttpStatusCode.NotFound);
+        // Kept all along: the admin is shown the order as it was read.
+        Assert.Equal(product.Currency, (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{placed.Id}")).Currency);
+    }
+
+    [Fact]
+    public async Task ReadsRacingACancelShowItCancelledOnceTheCancelIsAnswered()
+    {
+        var user = await Shop.CreateCustomerAsync();
+        var product = await Shop.CreateProductAsAdminAsync(stock: 10);
+        var customer = Shop.Customer(user.Id).Orders;
+        var placed = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
+
+        var clock = Stopwatch.StartNew();
+        long answeredAt = long.MaxValue;
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var reads = new List<(long StartedAt, string Status)>();
+            while (!stop.IsCancellationRequested)
+            {
+                var startedAt = clock.ElapsedTicks;
+                reads.Add((startedAt, (await customer.GetAsync<OrderDto>($"/orders/{placed.Id}")).Status));
+            }
+
+            return reads;
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(200), Cancellation);
+        var cancel = await customer.PostAsync($"/orders/{placed.Id}/cancel", null, Cancellation);
+        Interlocked.Exchange(ref answeredAt, clock.ElapsedTicks);
+        Assert.Equal("Cancelled", (await cancel.ReadAsync<OrderDto>(HttpStatusCode.OK)).Status);
+        await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
+        await stop.CancelAsync();
+
+        var reads = (await Task.WhenAll(readers)).SelectMany(r => r).ToList();
+        var after = reads.Where(r => r.StartedAt > Interlocked.Read(ref answeredAt)).ToList();
+        Assert.NotEmpty(after);
+        Assert.All(after, read => Assert.Equal("Cancelled", read.Status));
+        Assert.Contains(reads, read => read.Status == "Confirmed");
+    }
+
+    private async Task ChangeRowBehindTheServiceAsync(int orderId) =>
+        await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).ChangeOrderCurrencyAsync(orderId, RowChanged);
+}
