@@ -46,17 +46,20 @@ public sealed class OrderCache : IDisposable
     private readonly OptionalCache _cache;
     private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _clock;
+    private readonly OrderMetrics _metrics;
     private readonly ILogger<OrderCache> _logger;
     private readonly TimeSpan _timeToLive;
     // A mark outlives every copy kept before it was set, with room for a read that was slow to keep its copy.
     private readonly TimeSpan _markLifetime;
     private long _changes;
 
-    public OrderCache(OptionalCache cache, IConnectionMultiplexer redis, IOptions<OrderingOptions> options, TimeProvider clock, ILogger<OrderCache> logger)
+    public OrderCache(
+        OptionalCache cache, IConnectionMultiplexer redis, IOptions<OrderingOptions> options, OrderMetrics metrics, TimeProvider clock, ILogger<OrderCache> logger)
     {
         _cache = cache;
         _redis = redis;
         _clock = clock;
+        _metrics = metrics;
         _logger = logger;
         _timeToLive = options.Value.OrderCacheTimeToLive;
         _markLifetime = _timeToLive + TimeSpan.FromMinutes(1);
@@ -72,6 +75,13 @@ public sealed class OrderCache : IDisposable
     /// not cached), if it is kept and may be shown; null when the order must be read from the database.
     /// </summary>
     public async Task<(Order Order, RedisValue UserEntry)?> TryGetAsync(int id)
+    {
+        var kept = await TryGetKeptAsync(id);
+        _metrics.OrderCacheLookup(hit: kept is not null);
+        return kept;
+    }
+
+    private async Task<(Order Order, RedisValue UserEntry)?> TryGetKeptAsync(int id)
     {
         if (!_orders.TryGetValue(id, out Order? order) || order is null)
         {
@@ -113,7 +123,8 @@ public sealed class OrderCache : IDisposable
     /// <summary>Marks the order changed for every replica; call it before the change that takes it out of Confirmed.</summary>
     public async Task MarkChangingAsync(int id)
     {
-        if (_timeToLive > TimeSpan.Zero && !await TryMarkAsync(id))
+        // Marked whatever this replica's own setting: the others may keep orders.
+        if (!await TryMarkAsync(id))
         {
             _unsentMarks[id] = _clock.GetUtcNow();
             _logger.LogWarning("The cache did not take the change of order {OrderId}; it is sent again every second until it does", id);

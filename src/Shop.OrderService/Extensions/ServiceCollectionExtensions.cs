@@ -21,7 +21,7 @@ internal static class ServiceCollectionExtensions
         builder.AddServiceClient<ProductsClient>(ShopServices.Products);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<OrderingOptions>(builder.Configuration.GetSection("Ordering"));
+        builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddSingleton<OrderCache>();
         builder.Services.AddHostedService<OrderCacheRepair>();

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Shop.OrderService.Ordering;
 
-/// <summary>The orders service's own meter: what happens to orders, and how often the user cache answers.</summary>
+/// <summary>The orders service's own meter: what happens to orders, and how often the user cache and the order cache answer.</summary>
 public sealed class OrderMetrics
 {
     public const string MeterName = "Shop.Orders";
@@ -12,6 +12,7 @@ public sealed class OrderMetrics
     private readonly Counter<long> _cancelled;
     private readonly Counter<long> _recovered;
     private readonly Counter<long> _userCacheLookups;
+    private readonly Counter<long> _orderCacheLookups;
 
     public OrderMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +25,8 @@ public sealed class OrderMetrics
             "Orders left half placed that recovery finished, by outcome: confirmed or undone.");
         _userCacheLookups = meter.CreateCounter<long>("shop.user_cache.lookups", "{lookup}",
             "Lookups of an order's user in the shared cache, by result: hit or miss.");
+        _orderCacheLookups = meter.CreateCounter<long>("shop.order_cache.lookups", "{lookup}",
+            "Reads of an order by id, by result: hit (shown from this replica's memory) or miss (read from the database).");
     }
 
     public void Placed() => _placed.Add(1);
@@ -35,6 +38,8 @@ public sealed class OrderMetrics
     public void Recovered(string outcome) => _recovered.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void UserCacheLookup(bool hit) => _userCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    public void OrderCacheLookup(bool hit) => _orderCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 }
 
 /// <summary>Why an order was refused, as the <c>reason</c> of <c>shop.orders.refused</c>.</summary>

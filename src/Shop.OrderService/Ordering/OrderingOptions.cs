@@ -1,7 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Shop.OrderService.Ordering;
 
 public sealed class OrderingOptions
 {
+    public const string Section = "Ordering";
+
     /// <summary>How long an order may stay Pending before recovery finishes or undoes it.</summary>
     public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -15,5 +19,6 @@ public sealed class OrderingOptions
     public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a replica keeps an order it has read, to show it again without the database; zero keeps none.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan OrderCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(10);
 }

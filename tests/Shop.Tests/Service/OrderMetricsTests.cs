@@ -139,6 +139,22 @@ public sealed class OrderMetricsTests(OrderMetricsTests.Service service) : IClas
         Assert.Equal(["miss", "hit"], lookups.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
     }
 
+    [Fact]
+    public async Task ReadingAnOrderTwiceCountsAnOrderCacheMissThenAHitAndACancelAMissAgain()
+    {
+        _orders.Peers.AddProduct(601, stock: 5);
+        var order = await (await PlaceAsync((601, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        using var lookups = Collect("shop.order_cache.lookups");
+        using var client = _orders.As(Caller.Customer(Customer));
+
+        await client.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await client.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await (await client.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        await client.GetAsync<OrderDto>($"/orders/{order.Id}");
+
+        Assert.Equal(["miss", "hit", "miss"], lookups.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
     private MetricCollector<long> Collect(string instrument) => Collect(_orders, instrument);
 
     private static MetricCollector<long> Collect(OrdersServiceHost orders, string instrument) =>

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Shop.Tests.Infrastructure;
+using Shop.Tests.Infrastructure.InProcess;
+
+namespace Shop.Tests.Service;
+
+/// <summary>
+/// When the orders service shows an order from its memory (see the README's "The order cache"): with its cache there
+/// and <c>Ordering:OrderCacheTimeToLive</c> above zero, and never while the cache is away. A kept order is told from
+/// the row by changing the row's currency behind the service.
+/// </summary>
+public sealed class OrderCacheSettingsTests
+{
+    private const string RowChanged = "XTS";
+
+    [Fact]
+    public async Task WithItsCacheTheServiceShowsAnOrderItReadFromMemory() =>
+        Assert.Equal("EUR", await CurrencyShownAfterTheRowChangedAsync(new OrdersServiceHost(withCache: true)));
+
+    [Fact]
+    public async Task WithTheCacheAwayEveryReadOfAnOrderGoesToTheDatabase() =>
+        Assert.Equal(RowChanged, await CurrencyShownAfterTheRowChangedAsync(new OrdersServiceHost(withCache: false)));
+
+    [Fact]
+    public async Task AnOrderCacheTimeToLiveOfZeroKeepsNoOrder() =>
+        Assert.Equal(RowChanged, await CurrencyShownAfterTheRowChangedAsync(
+            new OrdersServiceHost(withCache: true, ("Ordering:OrderCacheTimeToLive", "00:00:00"))));
+
+    [Fact]
+    public async Task ANegativeOrderCacheTimeToLiveStopsTheServiceNamingIt()
+    {
+        await using var orders = new OrdersServiceHost(withCache: false, ("Ordering:OrderCacheTimeToLive", "-00:00:01"));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => orders.As(Caller.Anonymous));
+
+        Assert.Contains("OrderCacheTimeToLive", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Places an order in EUR, reads it, changes its row's currency, and answers the currency a second read shows.</summary>
+    private static async Task<string> CurrencyShownAfterTheRowChangedAsync(OrdersServiceHost orders)
+    {
+        await using var _ = orders;
+        var customer = orders.Peers.NewUser();
+        var product = orders.Peers.NewProduct(currency: "EUR");
+        using var client = orders.As(Caller.Customer(customer));
+        var placed = await (await client.PlaceOrderAsync(null, (product, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        Assert.Equal("EUR", (await client.GetAsync<OrderDto>($"/orders/{placed.Id}")).Currency);
+
+        await orders.Database.ChangeOrderCurrencyAsync(placed.Id, RowChanged);
+
+        return (await client.GetAsync<OrderDto>($"/orders/{placed.Id}")).Currency;
+    }
+}
