@@ -8,11 +8,11 @@ namespace Shop.Bench;
 internal static class Counters
 {
     /// <summary>
-    /// Runs <paramref name="load"/> while collecting <paramref name="instrument"/> of <paramref name="meter"/> in the
-    /// process <paramref name="processId"/>, and answers the load's result with the counter's totals by tag set.
+    /// Runs <paramref name="load"/> while collecting <paramref name="instruments"/> of <paramref name="meter"/> in the
+    /// process <paramref name="processId"/>, and answers the load's result with each counter's totals by tag set.
     /// </summary>
-    public static async Task<(T Result, IReadOnlyDictionary<string, double> Totals)> CollectAsync<T>(
-        int processId, string meter, string instrument, TimeSpan length, Func<Task<T>> load)
+    public static async Task<(T Result, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Totals)> CollectAsync<T>(
+        int processId, string meter, IReadOnlyList<string> instruments, TimeSpan length, Func<Task<T>> load)
     {
         var output = Path.Combine(Path.GetTempPath(), $"shop-bench-counters-{Guid.NewGuid():N}.json");
         // A little longer than the load, so that its last second is read too.
@@ -20,7 +20,7 @@ internal static class Counters
         using var collector = Process.Start(new ProcessStartInfo("dotnet",
         [
             "dotnet-counters", "collect", "--process-id", processId.ToString(CultureInfo.InvariantCulture),
-            "--counters", $"{meter}[{instrument}]", "--format", "json", "--output", output,
+            "--counters", $"{meter}[{string.Join(',', instruments)}]", "--format", "json", "--output", output,
             "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture)
         ])
         {
@@ -38,10 +38,11 @@ internal static class Counters
         {
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));
             // Each event is the counter's increase over one refresh interval, for one set of tags.
-            var totals = document.RootElement.GetProperty("Events").EnumerateArray()
+            var events = document.RootElement.GetProperty("Events").EnumerateArray().ToList();
+            var totals = instruments.ToDictionary(instrument => instrument, IReadOnlyDictionary<string, double> (instrument) => events
                 .Where(e => e.GetProperty("name").GetString()!.StartsWith(instrument + " ", StringComparison.Ordinal))
                 .GroupBy(e => e.GetProperty("tags").GetString() ?? "")
-                .ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("value").GetDouble()));
+                .ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("value").GetDouble())));
             return (result, totals);
         }
         finally

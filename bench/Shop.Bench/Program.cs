@@ -122,11 +122,12 @@ await Task.Delay(TimeSpan.FromSeconds(6));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync(Report.CachedReadAgain, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 
-// The hit ratio: the orders service's own count of its cache lookups, read with dotnet-counters in a run of its own,
-// since watching a process's counters costs it time that no measured run should pay.
-var (_, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Orders), "Shop.Orders", "shop.user_cache.lookups", duration,
-    () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
-report.CacheHitRatio = lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
+// The hit ratios: the orders service's own counts of its lookups in the cache and in its memory, read with
+// dotnet-counters in a run of its own, since watching a process's counters costs it time that no measured run should pay.
+var (_, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Orders), "Shop.Orders", ["shop.user_cache.lookups", "shop.order_cache.lookups"],
+    duration, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+report.CacheHitRatio = HitRatio(lookups["shop.user_cache.lookups"]);
+report.OrderCacheHitRatio = HitRatio(lookups["shop.order_cache.lookups"]);
 
 report.Print();
 var output = Path.Combine(Directory.GetCurrentDirectory(), "bench", "out", $"bench-{report.Date:yyyyMMdd-HHmmss}");
@@ -277,3 +278,6 @@ static Dictionary<string, double> CpuSeconds(DistributedApplication app)
 
     return seconds;
 }
+
+// The share of lookups counted with result=hit.
+static double HitRatio(IReadOnlyDictionary<string, double> lookups) => lookups.GetValueOrDefault("result=hit") / Math.Max(1, lookups.Values.Sum());
