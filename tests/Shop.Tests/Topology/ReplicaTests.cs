@@ -337,6 +337,25 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         Assert.Equal(KeptOrderChanged, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
     }
 
+    [Fact]
+    public async Task AnOrderCancelledBeforeTheCacheRestartsIsShownCancelledByEveryReplicaAfterIt()
+    {
+        var shop = await fixture.TopologyAsync();
+        var (order, replicas) = await OrderKeptByEveryReplicaAsync(shop);
+        using var _ = replicas;
+        var cancel = await replicas[0].PostAsync($"/orders/{order.Id}/cancel", null, Cancellation);
+        Assert.Equal("Cancelled", (await cancel.ReadAsync<OrderDto>(HttpStatusCode.OK)).Status);
+
+        // The restarted cache has lost the cancel's mark; the other replica has not read the order since.
+        await shop.StopResourceAsync(ShopResources.Cache);
+        await shop.StartResourceAsync(ShopResources.Cache);
+        await Eventually.HoldsAsync(async () => await replicas[1].GetStringAsync("/health", Cancellation) == "Healthy",
+            "The other orders replica did not use the restarted cache again.");
+
+        var read = await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}");
+        Assert.Equal(("Cancelled", KeptOrderChanged), (read.Status, read.Currency));
+    }
+
     /// <summary>
     /// A Confirmed order that every orders replica has read and keeps: its row's currency is then changed to
     /// <see cref="KeptOrderChanged"/>, and every replica still shows the currency it was placed in. Clients of the
