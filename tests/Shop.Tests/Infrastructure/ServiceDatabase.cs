@@ -46,13 +46,16 @@ public sealed record ServiceDatabase(string Provider, string ConnectionString)
     public Task BackdateOrderAsync(int orderId, DateTime placedAt) =>
         ExecuteAsync("""UPDATE "Orders" SET "CreatedAt" = @placedAt WHERE "Id" = @id""", ("placedAt", placedAt), ("id", orderId));
 
+    /// <summary>The currency <see cref="ChangeOrderCurrencyAsync"/> gives an order's row: ISO 4217's code for tests, in which no order is placed.</summary>
+    public const string ChangedCurrency = "XTS";
+
     /// <summary>
-    /// Changes an order's currency behind the orders service's back, so that a test can tell whether the service shows
-    /// a copy it kept (the currency it was placed in) or the row (<paramref name="currency"/>).
+    /// Changes an order's currency to <see cref="ChangedCurrency"/> behind the orders service's back, so that a test can
+    /// tell whether the service shows a copy it kept (the currency it was placed in) or the row.
     /// </summary>
-    public async Task ChangeOrderCurrencyAsync(int orderId, string currency) =>
+    public async Task ChangeOrderCurrencyAsync(int orderId) =>
         Assert.Equal(orderId, Convert.ToInt32(
-            await ExecuteAsync("""UPDATE "Orders" SET "Currency" = @currency WHERE "Id" = @id RETURNING "Id" """, ("currency", currency), ("id", orderId)),
+            await ExecuteAsync("""UPDATE "Orders" SET "Currency" = @currency WHERE "Id" = @id RETURNING "Id" """, ("currency", ChangedCurrency), ("id", orderId)),
             System.Globalization.CultureInfo.InvariantCulture));
 
     private async Task<DbConnection> OpenAsync()

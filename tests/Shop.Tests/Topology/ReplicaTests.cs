@@ -17,9 +17,6 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 {
     private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>The currency an order's row is changed to behind the service, to tell a kept copy from the row (ISO 4217's code for tests).</summary>
-    private const string KeptOrderChanged = "XTS";
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -308,7 +305,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
         {
             var read = await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
-            Assert.Equal(("Cancelled", KeptOrderChanged), (read.Status, read.Currency));
+            Assert.Equal(("Cancelled", ServiceDatabase.ChangedCurrency), (read.Status, read.Currency));
         }
     }
 
@@ -334,7 +331,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         // The other replica kept the order, did not read it while the cache hung, and would keep it for minutes more.
         await Eventually.HoldsAsync(async () => (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Status == "Cancelled",
             "The other replica still showed the order as Confirmed after the cache came back.");
-        Assert.Equal(KeptOrderChanged, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
+        Assert.Equal(ServiceDatabase.ChangedCurrency, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
     }
 
     [Fact]
@@ -353,12 +350,12 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
             "The other orders replica did not use the restarted cache again.");
 
         var read = await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}");
-        Assert.Equal(("Cancelled", KeptOrderChanged), (read.Status, read.Currency));
+        Assert.Equal(("Cancelled", ServiceDatabase.ChangedCurrency), (read.Status, read.Currency));
     }
 
     /// <summary>
     /// A Confirmed order that every orders replica has read and keeps: its row's currency is then changed to
-    /// <see cref="KeptOrderChanged"/>, and every replica still shows the currency it was placed in. Clients of the
+    /// <see cref="ServiceDatabase.ChangedCurrency"/>, and every replica still shows the currency it was placed in. Clients of the
     /// replicas carry the customer's token.
     /// </summary>
     private static async Task<(OrderDto Order, ReplicaClients Replicas)> OrderKeptByEveryReplicaAsync(ShopTopology shop)
@@ -372,7 +369,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
             await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
         }
 
-        await (await shop.DatabaseAsync(ShopResources.OrdersDatabase)).ChangeOrderCurrencyAsync(order.Id, KeptOrderChanged);
+        await (await shop.DatabaseAsync(ShopResources.OrdersDatabase)).ChangeOrderCurrencyAsync(order.Id);
         for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
         {
             var read = await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
