@@ -23,3 +23,9 @@ public enum ReservationStatus
 public sealed record ReservationResponse(int OrderId, ReservationStatus Status, DateTime CreatedAt, IReadOnlyList<ReservationLineResponse> Lines);
 
 public sealed record ReservationLineResponse(int ProductId, int Quantity);
+
+/// <summary>
+/// Where one order's reservation stands after a call for several orders: its status, or null with the products short of
+/// stock when a reserve held nothing for it, or null alone when a confirm found no reservation.
+/// </summary>
+public sealed record ReservationOutcomeResponse(int OrderId, ReservationStatus? Status, IReadOnlyList<int>? ShortOfStock = null);

@@ -20,6 +20,9 @@ public static class ReservationsApi
             .WithBodyLimit(16 * 1024);
 
         api.MapPost("/", Reserve).WithName(nameof(Reserve));
+        // The orders service holds and confirms for the orders it is placing together, up to 64 at a time.
+        api.MapPost("/batch", ReserveMany).WithName(nameof(ReserveMany)).WithBodyLimit(256 * 1024);
+        api.MapPost("/batch/confirm", ConfirmMany).WithName(nameof(ConfirmMany));
         api.MapGet("/{orderId:int}", GetReservation).WithName(nameof(GetReservation));
         api.MapPost("/{orderId:int}/confirm", ConfirmReservation).WithName(nameof(ConfirmReservation));
         api.MapPost("/{orderId:int}/release", ReleaseReservation).WithName(nameof(ReleaseReservation));
@@ -29,7 +32,7 @@ public static class ReservationsApi
 
     public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ProblemHttpResult>> Reserve(
         ReserveRequest request, ReservationStore store, CancellationToken cancellationToken) =>
-        await store.ReserveAsync(request, cancellationToken) switch
+        (await store.ReserveManyAsync([request], cancellationToken))[0] switch
         {
             ReserveOutcome.Held held => TypedResults.Created($"/reservations/{request.OrderId}", held.Reservation.ToResponse()),
             ReserveOutcome.Repeated { Reservation.Status: ReservationStatus.Released } => Released(request.OrderId),
@@ -42,6 +45,28 @@ public static class ReservationsApi
             _ => throw new InvalidOperationException("Unknown reserve outcome.")
         };
 
+    /// <summary>Holds stock for several orders at once, each all or nothing; answers where each order's reservation stands, in the order sent.</summary>
+    public static async Task<Ok<List<ReservationOutcomeResponse>>> ReserveMany(
+        ReserveManyRequest request, ReservationStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ReserveManyAsync(request.Reservations, cancellationToken)).Select(outcome => outcome switch
+        {
+            ReserveOutcome.Held held => new ReservationOutcomeResponse(held.Reservation.OrderId, held.Reservation.Status),
+            ReserveOutcome.Repeated repeated => new ReservationOutcomeResponse(repeated.Reservation.OrderId, repeated.Reservation.Status),
+            ReserveOutcome.ShortOfStock shortOfStock => new ReservationOutcomeResponse(shortOfStock.OrderId, null, shortOfStock.ProductIds),
+            _ => throw new InvalidOperationException("Unknown reserve outcome.")
+        }).ToList());
+
+    /// <summary>Confirms the holds of several orders at once; answers where each order's reservation stands, in the order sent.</summary>
+    public static async Task<Ok<List<ReservationOutcomeResponse>>> ConfirmMany(
+        ConfirmManyRequest request, ReservationStore store, CancellationToken cancellationToken)
+    {
+        await store.ConfirmAsync(request.OrderIds, cancellationToken);
+        var statuses = await store.StatusesAsync(request.OrderIds, cancellationToken);
+        return TypedResults.Ok(request.OrderIds
+            .Select(id => new ReservationOutcomeResponse(id, statuses.TryGetValue(id, out var status) ? status : null))
+            .ToList());
+    }
+
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> GetReservation(
         int orderId, ReservationStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(orderId, cancellationToken) is { } reservation
@@ -49,13 +74,16 @@ public static class ReservationsApi
             : NotFound(orderId);
 
     public static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ConfirmReservation(
-        int orderId, ReservationStore store, CancellationToken cancellationToken) =>
-        await store.ConfirmAsync(orderId, cancellationToken) switch
+        int orderId, ReservationStore store, CancellationToken cancellationToken)
+    {
+        await store.ConfirmAsync([orderId], cancellationToken);
+        return await store.FindAsync(orderId, cancellationToken) switch
         {
             null => NotFound(orderId),
             { Status: ReservationStatus.Released } => Released(orderId),
             var reservation => TypedResults.Ok(reservation.ToResponse())
         };
+    }
 
     public static async Task<NoContent> ReleaseReservation(int orderId, ReservationStore store, CancellationToken cancellationToken)
     {

@@ -16,6 +16,41 @@ public sealed record ReserveRequest : IValidatableObject
         ListRules.EachPresentAndUnique(Lines, l => l.ProductId, nameof(Lines), "Each product may appear on one line only.");
 }
 
+/// <summary>The reserves of several orders, sent together; each order is held all or nothing, as if reserved alone.</summary>
+public sealed record ReserveManyRequest : IValidatableObject
+{
+    [Required, Length(1, ReservationRules.MaxBatch)]
+    public required IReadOnlyList<ReserveRequest> Reservations { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        ListRules.EachPresentAndUnique(Reservations, r => r.OrderId, nameof(Reservations), "Each order may appear once.");
+}
+
+/// <summary>The confirms of several orders, sent together.</summary>
+public sealed record ConfirmManyRequest : IValidatableObject
+{
+    [Required, Length(1, ReservationRules.MaxBatch)]
+    public required IReadOnlyList<int> OrderIds { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OrderIds is null)
+        {
+            yield break;
+        }
+
+        if (OrderIds.Any(id => id < 1))
+        {
+            yield return new ValidationResult("Every order id must be 1 or more.", [nameof(OrderIds)]);
+        }
+
+        if (OrderIds.Distinct().Count() != OrderIds.Count)
+        {
+            yield return new ValidationResult("Each order may appear once.", [nameof(OrderIds)]);
+        }
+    }
+}
+
 public sealed record ReserveLineRequest
 {
     [Range(1, int.MaxValue)]
@@ -38,4 +73,7 @@ public static class ReservationMapping
 public static class ReservationRules
 {
     public const int MaxLines = 50;
+
+    /// <summary>The most orders one call may reserve or confirm.</summary>
+    public const int MaxBatch = 64;
 }

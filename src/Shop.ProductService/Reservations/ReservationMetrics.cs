@@ -22,7 +22,7 @@ public sealed class ReservationMetrics
 
     public void Held() => _held.Add(1);
 
-    public void Confirmed() => _confirmed.Add(1);
+    public void Confirmed(int count) => _confirmed.Add(count);
 
     public void Released(bool expired) => _released.Add(1, new KeyValuePair<string, object?>("reason", expired ? "expired" : "order"));
 }

@@ -14,40 +14,75 @@ namespace Shop.ProductService.Reservations;
 /// </summary>
 public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics metrics, TimeProvider clock, ILogger<ReservationStore> logger)
 {
-    // Compiled once: every reserve and confirm reads the order's reservation back.
+    // Compiled once: reading an order's reservation, for a GET or after a confirm.
     private static readonly Func<ProductsDbContext, int, CancellationToken, Task<Reservation?>> FindReservation = EF.CompileAsyncQuery(
         (ProductsDbContext db, int orderId, CancellationToken _) =>
             db.Reservations.Include(r => r.Lines).AsNoTracking().FirstOrDefault(r => r.OrderId == orderId));
 
-    public Task<ReserveOutcome> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(async (transaction, attempt) =>
+    /// <summary>
+    /// Holds the stock of several orders in one transaction, one commit for all: each order all or nothing, in the order
+    /// given, as if each were reserved alone.
+    /// </summary>
+    public async Task<IReadOnlyList<ReserveOutcome>> ReserveManyAsync(IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ReserveOutcome>? outcomes;
+        do
         {
-            if (await FindAsync(request.OrderId, attempt) is { } existing)
+            outcomes = await db.InTransactionAsync((transaction, attempt) => TryReserveManyAsync(transaction, requests, attempt), cancellationToken);
+        }
+        while (outcomes is null);
+
+        foreach (var held in outcomes.OfType<ReserveOutcome.Held>())
+        {
+            metrics.Held();
+            logger.LogDebug("Held stock on {LineCount} lines for order {OrderId}", held.Reservation.Lines.Count, held.Reservation.OrderId);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// One pass of <see cref="ReserveManyAsync"/>: decides each order against the stock as read, then takes each product's
+    /// total in one conditional update. Answers null, having changed nothing, when another writer took that stock or
+    /// reserved one of the orders since the read.
+    /// </summary>
+    private async Task<IReadOnlyList<ReserveOutcome>?> TryReserveManyAsync(
+        IDbContextTransaction transaction, IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
+    {
+        var orderIds = requests.Select(r => r.OrderId).ToList();
+        var existing = await db.Reservations.Include(r => r.Lines).AsNoTracking()
+            .Where(r => orderIds.Contains(r.OrderId))
+            .ToDictionaryAsync(r => r.OrderId, cancellationToken);
+        var productIds = requests.SelectMany(r => r.Lines).Select(l => l.ProductId).Distinct().ToList();
+        var stock = await db.Products.AsNoTracking()
+            .Where(p => productIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => p.Stock, cancellationToken);
+
+        var now = clock.GetStoredNow().UtcDateTime;
+        var taken = new Dictionary<int, int>();
+        var outcomes = new List<ReserveOutcome>(requests.Count);
+        foreach (var request in requests)
+        {
+            if (existing.TryGetValue(request.OrderId, out var reservation))
             {
-                return new ReserveOutcome.Repeated(existing);
+                outcomes.Add(new ReserveOutcome.Repeated(reservation));
+                continue;
             }
 
-            var shortOfStock = new List<int>();
-            // In one order of products, so that two orders taking the same products never wait for each other's locks.
-            foreach (var line in request.Lines.OrderBy(l => l.ProductId))
-            {
-                var taken = await db.Products
-                    .Where(p => p.Id == line.ProductId && p.Stock >= line.Quantity)
-                    .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock - line.Quantity), attempt);
-                if (taken == 0)
-                {
-                    shortOfStock.Add(line.ProductId);
-                }
-            }
-
+            var shortOfStock = request.Lines.Where(l => stock.GetValueOrDefault(l.ProductId) < l.Quantity).Select(l => l.ProductId).Order().ToList();
             if (shortOfStock.Count > 0)
             {
-                await transaction.RollbackAsync(attempt);
-                return new ReserveOutcome.ShortOfStock(shortOfStock);
+                outcomes.Add(new ReserveOutcome.ShortOfStock(request.OrderId, shortOfStock));
+                continue;
             }
 
-            var now = clock.GetStoredNow().UtcDateTime;
-            var reservation = new Reservation
+            foreach (var line in request.Lines)
+            {
+                stock[line.ProductId] -= line.Quantity;
+                taken[line.ProductId] = taken.GetValueOrDefault(line.ProductId) + line.Quantity;
+            }
+
+            var held = new Reservation
             {
                 OrderId = request.OrderId,
                 Status = ReservationStatus.Held,
@@ -55,39 +90,54 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
                 UpdatedAt = now,
                 Lines = request.Lines.Select(l => new ReservationLine { ProductId = l.ProductId, Quantity = l.Quantity }).ToList()
             };
-            db.Reservations.Add(reservation);
-            if (!await db.TrySaveChangesAsync(attempt))
-            {
-                // Another request reserved for this order first; its reservation stands, this one is undone.
-                await transaction.RollbackAsync(attempt);
-                db.ChangeTracker.Clear();
-                return (ReserveOutcome)new ReserveOutcome.Repeated(await FindAsync(request.OrderId, attempt)
-                    ?? throw new InvalidOperationException($"The reservation for order {request.OrderId} vanished."));
-            }
+            db.Reservations.Add(held);
+            outcomes.Add(new ReserveOutcome.Held(held));
+        }
 
-            await transaction.CommitAsync(attempt);
-            metrics.Held();
-            logger.LogDebug("Held stock on {LineCount} lines for order {OrderId}", reservation.Lines.Count, request.OrderId);
-            return new ReserveOutcome.Held(reservation);
-        }, cancellationToken);
+        // In one order of products, so that two batches taking the same products never wait for each other's locks.
+        foreach (var (productId, quantity) in taken.OrderBy(t => t.Key))
+        {
+            var updated = await db.Products
+                .Where(p => p.Id == productId && p.Stock >= quantity)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock - quantity), cancellationToken);
+            if (updated == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return null;
+            }
+        }
+
+        if (!await db.TrySaveChangesAsync(cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
 
     public Task<Reservation?> FindAsync(int orderId, CancellationToken cancellationToken) => FindReservation(db, orderId, cancellationToken);
 
-    /// <summary>Keeps held stock for good. Confirming twice is harmless; a released reservation cannot be confirmed.</summary>
-    public async Task<Reservation?> ConfirmAsync(int orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the held stock of orders for good, in one statement. Confirming twice is harmless; a released reservation
+    /// cannot be confirmed.
+    /// </summary>
+    public async Task ConfirmAsync(IReadOnlyCollection<int> orderIds, CancellationToken cancellationToken)
     {
         var confirmed = await db.Reservations
-            .Where(r => r.OrderId == orderId && r.Status == ReservationStatus.Held)
+            .Where(r => orderIds.Contains(r.OrderId) && r.Status == ReservationStatus.Held)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.Status, ReservationStatus.Confirmed)
                 .SetProperty(r => r.UpdatedAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
-        if (confirmed == 1)
-        {
-            metrics.Confirmed();
-        }
-
-        return await FindAsync(orderId, cancellationToken);
+        metrics.Confirmed(confirmed);
     }
+
+    /// <summary>The status of each order's reservation, by order id; an order without one is missing.</summary>
+    public async Task<IReadOnlyDictionary<int, ReservationStatus>> StatusesAsync(IReadOnlyCollection<int> orderIds, CancellationToken cancellationToken) =>
+        await db.Reservations.AsNoTracking()
+            .Where(r => orderIds.Contains(r.OrderId))
+            .ToDictionaryAsync(r => r.OrderId, r => r.Status, cancellationToken);
 
     /// <summary>
     /// Gives the stock of an order back. Releasing twice is harmless. Releasing an order that holds
@@ -180,5 +230,5 @@ public abstract record ReserveOutcome
     /// <summary>The order already has a reservation, in whatever state; nothing more was held.</summary>
     public sealed record Repeated(Reservation Reservation) : ReserveOutcome;
 
-    public sealed record ShortOfStock(IReadOnlyList<int> ProductIds) : ReserveOutcome;
+    public sealed record ShortOfStock(int OrderId, IReadOnlyList<int> ProductIds) : ReserveOutcome;
 }

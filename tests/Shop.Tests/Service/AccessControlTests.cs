@@ -34,6 +34,8 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         (ShopServices.Products, "PUT", "/products/1", Needs.Admin),
         (ShopServices.Products, "DELETE", "/products/1", Needs.Admin),
         (ShopServices.Products, "POST", "/reservations", Needs.Reservations),
+        (ShopServices.Products, "POST", "/reservations/batch", Needs.Reservations),
+        (ShopServices.Products, "POST", "/reservations/batch/confirm", Needs.Reservations),
         (ShopServices.Products, "GET", "/reservations/1", Needs.Reservations),
         (ShopServices.Products, "POST", "/reservations/1/confirm", Needs.Reservations),
         (ShopServices.Products, "POST", "/reservations/1/release", Needs.Reservations),

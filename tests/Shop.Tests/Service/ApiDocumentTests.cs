@@ -29,7 +29,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
 
         AssertSignsInAt(productsDocument, $"{FakePeers.UsersAddress}/connect/token");
         AssertSignsInAt(ordersDocument, $"{FakePeers.UsersAddress}/connect/token");
-        Assert.Equal(9, ProtectedOperations(productsDocument).Count);
+        Assert.Equal(11, ProtectedOperations(productsDocument).Count);
         Assert.Equal(["GET /orders", "POST /orders", "GET /orders/{id}", "POST /orders/{id}/cancel"], ProtectedOperations(ordersDocument));
     }
 

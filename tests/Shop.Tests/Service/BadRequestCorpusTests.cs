@@ -177,6 +177,23 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("reservations: malformed JSON", As.Service, "POST", "/reservations", """{"orderId":""", 400, "$");
         Add("reservations: unknown field", As.Service, "POST", "/reservations", """{"orderId":900000001,"lines":[{"productId":1,"quantity":1}],"force":true}""", 400, "Force");
         Add("reservations: order id is text", As.Service, "POST", "/reservations/abc/release", null, 404);
+        Add("reservations batch: none", As.Service, "POST", "/reservations/batch", """{"reservations":[]}""", 400, "Reservations");
+        Add("reservations batch: missing", As.Service, "POST", "/reservations/batch", "{}", 400, "Reservations");
+        Add("reservations batch: an order twice", As.Service, "POST", "/reservations/batch",
+            """{"reservations":[{"orderId":900000001,"lines":[{"productId":1,"quantity":1}]},{"orderId":900000001,"lines":[{"productId":2,"quantity":1}]}]}""", 400, "Reservations");
+        Add("reservations batch: a null order", As.Service, "POST", "/reservations/batch", """{"reservations":[null]}""", 400, "Reservations[0]");
+        Add("reservations batch: zero quantity", As.Service, "POST", "/reservations/batch",
+            """{"reservations":[{"orderId":900000001,"lines":[{"productId":1,"quantity":0}]}]}""", 400, "Reservations[0].Lines[0].Quantity");
+        Add("reservations batch: a product twice in an order", As.Service, "POST", "/reservations/batch",
+            """{"reservations":[{"orderId":900000001,"lines":[{"productId":1,"quantity":1},{"productId":1,"quantity":1}]}]}""", 400, "Reservations[0].Lines");
+        Add("reservations batch: too many orders", As.Service, "POST", "/reservations/batch",
+            $$"""{"reservations":[{{string.Join(",", Enumerable.Range(900000001, 65).Select(id => $$"""{"orderId":{{id}},"lines":[{"productId":1,"quantity":1}]}"""))}}]}""", 400, "Reservations");
+        Add("reservations confirm batch: none", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[]}""", 400, "OrderIds");
+        Add("reservations confirm batch: an order twice", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[900000001,900000001]}""", 400, "OrderIds");
+        Add("reservations confirm batch: order id zero", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[0]}""", 400, "OrderIds");
+        Add("reservations confirm batch: order id in a string", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":["900000001"]}""", 400, "OrderIds[0]");
+        Add("reservations confirm batch: too many orders", As.Service, "POST", "/reservations/batch/confirm",
+            $$"""{"orderIds":[{{string.Join(",", Enumerable.Range(900000001, 65))}}]}""", 400, "OrderIds");
 
         // orders
         Add("orders: malformed JSON", As.Customer, "POST", "/orders", """{"lines":[""", 400, "$");
