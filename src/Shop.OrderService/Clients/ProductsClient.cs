@@ -19,21 +19,32 @@ public sealed class ProductsClient(HttpClient http)
         return products.OfType<ProductResponse>().ToDictionary(p => p.Id);
     }
 
-    /// <summary>Holds the stock of every line of an order, or of none. Repeating it for the same order holds nothing more.</summary>
-    public async Task<ReservationOutcome> ReserveAsync(int orderId, IEnumerable<OrderLine> lines, CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds the stock of each order, every line or none, in one call; one outcome for each order, in their order.
+    /// Repeating it for the same orders holds nothing more.
+    /// </summary>
+    public async Task<IReadOnlyList<ReservationOutcome>> ReserveManyAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
-        var body = new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) };
-        using var response = await SendAsync(HttpMethod.Post, "/reservations", JsonContent.Create(body), cancellationToken, $"reserve-{orderId}");
-        if (response.StatusCode == HttpStatusCode.Conflict)
+        var body = new
         {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return problem.TryGetProperty("productIds", out var productIds)
-                ? new ReservationOutcome.ShortOfStock(productIds.Deserialize<List<int>>()!)
-                : new ReservationOutcome.Released();
-        }
+            reservations = orders.Select(o => new { orderId = o.Id, lines = o.Lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) })
+        };
+        var outcomes = await SendManyAsync("/reservations/batch", body, orders.Select(o => o.Id).ToList(), cancellationToken);
+        return outcomes.Select(outcome => outcome switch
+        {
+            { ShortOfStock: { } productIds } => new ReservationOutcome.ShortOfStock(productIds),
+            { Status: ReservationStatus.Held or ReservationStatus.Confirmed } => new ReservationOutcome.Kept(),
+            _ => (ReservationOutcome)new ReservationOutcome.Released()
+        }).ToList();
+    }
 
-        response.EnsureSuccessStatusCode();
-        return new ReservationOutcome.Kept();
+    /// <summary>Keeps the held stock of each order for good, in one call; one outcome for each order, in their order.</summary>
+    public async Task<IReadOnlyList<ReservationOutcome>> ConfirmManyAsync(IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
+    {
+        var outcomes = await SendManyAsync("/reservations/batch/confirm", new { orderIds }, orderIds, cancellationToken);
+        return outcomes.Select(outcome => outcome.Status == ReservationStatus.Confirmed
+            ? new ReservationOutcome.Kept()
+            : (ReservationOutcome)new ReservationOutcome.Released()).ToList();
     }
 
     /// <summary>Keeps the held stock of an order for good.</summary>
@@ -59,6 +70,20 @@ public sealed class ProductsClient(HttpClient http)
     /// <summary>The state of an order's reservation, or null when the products service has none.</summary>
     public Task<ReservationResponse?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
         http.GetFromServiceAsync<ReservationResponse>($"/reservations/{orderId}", Service, cancellationToken);
+
+    /// <summary>Sends a reservation call for several orders, and reads its answer: one outcome for each order, in their order.</summary>
+    private async Task<List<ReservationOutcomeResponse>> SendManyAsync(string uri, object body, IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, uri, JsonContent.Create(body), cancellationToken, $"{uri}:{string.Join(',', orderIds)}");
+        response.EnsureSuccessStatusCode();
+        var outcomes = await response.Content.ReadFromJsonAsync<List<ReservationOutcomeResponse>>(cancellationToken);
+        if (outcomes is null || !outcomes.Select(o => o.OrderId).SequenceEqual(orderIds))
+        {
+            throw new InvalidDataException($"POST {uri} did not answer for each order it was sent, in order.");
+        }
+
+        return outcomes;
+    }
 
     /// <summary>
     /// Sends a reservation call. Each is idempotent by order id, so it carries an Idempotency-Key and the

@@ -25,6 +25,7 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddSingleton<OrderCache>();
         builder.Services.AddHostedService<OrderCacheRepair>();
+        builder.Services.AddSingleton<PlacementBatches>();
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();

@@ -22,8 +22,8 @@ namespace Shop.OrderService.Ordering;
 /// A Confirmed order leaves Confirmed only by a cancel, which first tells every replica's <see cref="OrderCache"/>.
 /// </summary>
 public sealed class OrderLifecycle(
-    OrdersDbContext db, UsersClient users, ProductsClient products, OrderCache orders, OrderMetrics metrics, TimeProvider clock,
-    ILogger<OrderLifecycle> logger)
+    OrdersDbContext db, UsersClient users, ProductsClient products, PlacementBatches placements, OrderCache orders, OrderMetrics metrics,
+    TimeProvider clock, ILogger<OrderLifecycle> logger)
 {
     /// <summary>
     /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
@@ -140,9 +140,7 @@ public sealed class OrderLifecycle(
             IdempotencyKey = idempotencyKey,
             Lines = [.. priced.Lines]
         };
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        await placements.StoreAsync(order, cancellationToken);
 
         // From here on the order exists, so a client that goes away must not leave it half placed.
         return await HoldAndConfirmAsync(order, user, CancellationToken.None);
@@ -153,7 +151,7 @@ public sealed class OrderLifecycle(
     {
         try
         {
-            var held = await products.ReserveAsync(order.Id, order.Lines, cancellationToken);
+            var held = await placements.ReserveAsync(order);
             if (held is ReservationOutcome.ShortOfStock shortOfStock)
             {
                 // Nothing is held: the order goes without a release.
@@ -163,13 +161,13 @@ public sealed class OrderLifecycle(
             }
 
             // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
-            if (held is ReservationOutcome.Released || await products.ConfirmAsync(order.Id, cancellationToken) is ReservationOutcome.Released)
+            if (held is ReservationOutcome.Released || await placements.ConfirmAsync(order.Id) is ReservationOutcome.Released)
             {
                 throw new DependencyUnavailableException(ShopServices.Products,
                     new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
             }
 
-            if (await MoveAsync(order.Id, OrderStatus.Pending, OrderStatus.Confirmed, cancellationToken))
+            if (await placements.MarkConfirmedAsync(order.Id))
             {
                 order.Status = OrderStatus.Confirmed;
                 return new PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));

@@ -103,29 +103,38 @@ public sealed partial class FakePeers
             }),
             ("GET", "/users/{id}") => _users.TryGetValue(id, out var user) ? Json(HttpStatusCode.OK, user) : NotFound(),
             ("GET", "/products/{id}") => _products.TryGetValue(id, out var product) ? Json(HttpStatusCode.OK, product) : NotFound(),
-            ("POST", "/reservations") => Reserve(JsonSerializer.Deserialize<ReserveBody>(body, JsonSerializerOptions.Web)!),
+            ("POST", "/reservations/batch") => Json(HttpStatusCode.OK,
+                JsonSerializer.Deserialize<ReserveManyBody>(body, JsonSerializerOptions.Web)!.Reservations.Select(Reserve).ToList()),
+            ("POST", "/reservations/batch/confirm") => Json(HttpStatusCode.OK,
+                JsonSerializer.Deserialize<ConfirmManyBody>(body, JsonSerializerOptions.Web)!.OrderIds.Select(orderId => new { orderId, status = Confirm(orderId) }).ToList()),
             ("GET", "/reservations/{id}") => _reservations.TryGetValue(id, out var held)
                 ? Json(HttpStatusCode.OK, new { orderId = id, status = held.Status, createdAt = DateTime.UtcNow, lines = Array.Empty<object>() })
                 : NotFound(),
-            ("POST", "/reservations/{id}/confirm") => Confirm(id),
+            ("POST", "/reservations/{id}/confirm") => Confirm(id) switch
+            {
+                null => NotFound(),
+                "Released" => Json(HttpStatusCode.Conflict, new { }),
+                var status => Json(HttpStatusCode.OK, new { orderId = id, status })
+            },
             ("POST", "/reservations/{id}/release") => Release(id),
             _ => NotFound()
         };
     }
 
-    private HttpResponseMessage Reserve(ReserveBody body)
+    /// <summary>Holds an order's stock, all or none, and answers where its reservation stands as a batch reserve does.</summary>
+    private object Reserve(ReserveBody body)
     {
         lock (_stock)
         {
             if (_reservations.TryGetValue(body.OrderId, out var existing))
             {
-                return existing.Status == "Released" ? Json(HttpStatusCode.Conflict, new { }) : Json(HttpStatusCode.OK, new { orderId = body.OrderId, status = existing.Status });
+                return new { orderId = body.OrderId, status = existing.Status };
             }
 
             var shortOfStock = body.Lines.Where(l => !_products.TryGetValue(l.ProductId, out var p) || p.Stock < l.Quantity).Select(l => l.ProductId).ToList();
             if (shortOfStock.Count > 0)
             {
-                return Json(HttpStatusCode.Conflict, new { productIds = shortOfStock });
+                return new { orderId = body.OrderId, status = (string?)null, shortOfStock };
             }
 
             foreach (var line in body.Lines)
@@ -134,26 +143,27 @@ public sealed partial class FakePeers
             }
 
             _reservations[body.OrderId] = new Reservation("Held", [.. body.Lines.Select(l => (l.ProductId, l.Quantity))]);
-            return Json(HttpStatusCode.Created, new { orderId = body.OrderId, status = "Held" });
+            return new { orderId = body.OrderId, status = "Held" };
         }
     }
 
-    private HttpResponseMessage Confirm(int orderId)
+    /// <summary>Confirms an order's held stock; answers the reservation's status, or null when it has none.</summary>
+    private string? Confirm(int orderId)
     {
         lock (_stock)
         {
             if (!_reservations.TryGetValue(orderId, out var reservation))
             {
-                return NotFound();
+                return null;
             }
 
-            if (reservation.Status == "Released")
+            if (reservation.Status == "Held")
             {
-                return Json(HttpStatusCode.Conflict, new { });
+                _reservations[orderId] = reservation with { Status = "Confirmed" };
+                return "Confirmed";
             }
 
-            _reservations[orderId] = reservation with { Status = "Confirmed" };
-            return Json(HttpStatusCode.OK, new { orderId, status = "Confirmed" });
+            return reservation.Status;
         }
     }
 
@@ -186,7 +196,11 @@ public sealed partial class FakePeers
 
     private sealed record Reservation(string Status, IReadOnlyList<(int ProductId, int Quantity)> Lines);
 
+    private sealed record ReserveManyBody(IReadOnlyList<ReserveBody> Reservations);
+
     private sealed record ReserveBody(int OrderId, IReadOnlyList<ReserveLine> Lines);
+
+    private sealed record ConfirmManyBody(IReadOnlyList<int> OrderIds);
 
     private sealed record ReserveLine(int ProductId, int Quantity);
 
