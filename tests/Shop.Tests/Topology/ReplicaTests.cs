@@ -83,6 +83,32 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         Assert.Equal(50, (await shop.OrdersOfAsync(user.Id)).Items.Count(o => o.Status == "Confirmed"));
     }
 
+    /// <summary>
+    /// Each replica of the orders service sends the orders it places together to the products replicas in one call, and
+    /// those calls race for the same rows, each deciding on the stock it read: each order is still held whole or not at
+    /// all, and nothing is oversold.
+    /// </summary>
+    [Fact]
+    public async Task OrdersOfTwoProductsInEitherOrderSpreadOverTheReplicasAreEachHeldWholeOrNotAtAll()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var plenty = await shop.CreateProductAsAdminAsync(stock: 40);
+        var scarce = await shop.CreateProductAsAdminAsync(stock: 25);
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Orders, shop.Customer(user.Id).AccessToken);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => i % 2 == 0
+            ? clients[i].PlaceOrderAsync(null, (plenty.Id, 1), (scarce.Id, 1))
+            : clients[i].PlaceOrderAsync(null, (scarce.Id, 1), (plenty.Id, 1))));
+
+        Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Created] = 25, [HttpStatusCode.Conflict] = 175 },
+            responses.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count()));
+        Assert.Equal((15, 0), (await shop.StockAsync(plenty.Id), await shop.StockAsync(scarce.Id)));
+        var confirmed = (await shop.OrdersOfAsync(user.Id)).Items.Where(o => o.Status == "Confirmed").ToList();
+        Assert.Equal(25, confirmed.Count);
+        Assert.All(confirmed, order => Assert.Equal([plenty.Id, scarce.Id], order.Lines.Select(l => l.ProductId).Order()));
+    }
+
     [Fact]
     public async Task TwentyRepeatsOfOneIdempotencyKeySpreadOverTheReplicasPlaceOneOrder()
     {
