@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
-using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Ordering;
 
