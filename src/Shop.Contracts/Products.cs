@@ -24,6 +24,13 @@ public sealed record ReservationResponse(int OrderId, ReservationStatus Status, 
 
 public sealed record ReservationLineResponse(int ProductId, int Quantity);
 
+/// <summary>What the products service takes in one call for several orders, and the orders service sends no more than.</summary>
+public static class ReservationLimits
+{
+    /// <summary>The most orders one call may reserve or confirm.</summary>
+    public const int OrdersPerCall = 64;
+}
+
 /// <summary>
 /// Where one order's reservation stands after a call for several orders: its status, or null with the products short of
 /// stock when a reserve held nothing for it, or null alone when a confirm found no reservation.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
@@ -14,9 +15,6 @@ namespace Shop.OrderService.Ordering;
 /// </summary>
 public sealed class PlacementBatches : IAsyncDisposable
 {
-    // A batch of the most orders a reservation call takes.
-    private const int MaxBatch = 64;
-
     private static readonly ActivitySource Activities = new(typeof(PlacementBatches).Assembly.GetName().Name!);
 
     private readonly IServiceScopeFactory _scopes;
@@ -28,10 +26,10 @@ public sealed class PlacementBatches : IAsyncDisposable
     public PlacementBatches(IServiceScopeFactory scopes)
     {
         _scopes = scopes;
-        _store = new(Activities, "store orders", StoreAllAsync, MaxBatch);
-        _reserve = new(Activities, "hold stock", orders => WithProductsAsync(products => products.ReserveManyAsync(orders, CancellationToken.None)), MaxBatch);
-        _confirm = new(Activities, "confirm stock", orderIds => WithProductsAsync(products => products.ConfirmManyAsync(orderIds, CancellationToken.None)), MaxBatch);
-        _markConfirmed = new(Activities, "mark orders confirmed", MarkAllConfirmedAsync, MaxBatch);
+        _store = new(Activities, "store orders", StoreAllAsync, ReservationLimits.OrdersPerCall);
+        _reserve = new(Activities, "hold stock", orders => WithProductsAsync(products => products.ReserveManyAsync(orders, CancellationToken.None)), ReservationLimits.OrdersPerCall);
+        _confirm = new(Activities, "confirm stock", orderIds => WithProductsAsync(products => products.ConfirmManyAsync(orderIds, CancellationToken.None)), ReservationLimits.OrdersPerCall);
+        _markConfirmed = new(Activities, "mark orders confirmed", MarkAllConfirmedAsync, ReservationLimits.OrdersPerCall);
     }
 
     /// <summary>Stores a new order; once this answers, it has its id and is on disk.</summary>

@@ -20,7 +20,7 @@ public static class ReservationsApi
             .WithBodyLimit(16 * 1024);
 
         api.MapPost("/", Reserve).WithName(nameof(Reserve));
-        // The orders service holds and confirms for the orders it is placing together, up to 64 at a time.
+        // The orders service holds and confirms for the orders it is placing together (ReservationLimits.OrdersPerCall).
         api.MapPost("/batch", ReserveMany).WithName(nameof(ReserveMany)).WithBodyLimit(256 * 1024);
         api.MapPost("/batch/confirm", ConfirmMany).WithName(nameof(ConfirmMany));
         api.MapGet("/{orderId:int}", GetReservation).WithName(nameof(GetReservation));

@@ -19,7 +19,7 @@ public sealed record ReserveRequest : IValidatableObject
 /// <summary>The reserves of several orders, sent together; each order is held all or nothing, as if reserved alone.</summary>
 public sealed record ReserveManyRequest : IValidatableObject
 {
-    [Required, Length(1, ReservationRules.MaxBatch)]
+    [Required, Length(1, ReservationLimits.OrdersPerCall)]
     public required IReadOnlyList<ReserveRequest> Reservations { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
@@ -29,7 +29,7 @@ public sealed record ReserveManyRequest : IValidatableObject
 /// <summary>The confirms of several orders, sent together.</summary>
 public sealed record ConfirmManyRequest : IValidatableObject
 {
-    [Required, Length(1, ReservationRules.MaxBatch)]
+    [Required, Length(1, ReservationLimits.OrdersPerCall)]
     public required IReadOnlyList<int> OrderIds { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -73,7 +73,4 @@ public static class ReservationMapping
 public static class ReservationRules
 {
     public const int MaxLines = 50;
-
-    /// <summary>The most orders one call may reserve or confirm.</summary>
-    public const int MaxBatch = 64;
 }

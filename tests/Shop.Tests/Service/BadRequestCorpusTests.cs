@@ -187,13 +187,13 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("reservations batch: a product twice in an order", As.Service, "POST", "/reservations/batch",
             """{"reservations":[{"orderId":900000001,"lines":[{"productId":1,"quantity":1},{"productId":1,"quantity":1}]}]}""", 400, "Reservations[0].Lines");
         Add("reservations batch: too many orders", As.Service, "POST", "/reservations/batch",
-            $$"""{"reservations":[{{string.Join(",", Enumerable.Range(900000001, 65).Select(id => $$"""{"orderId":{{id}},"lines":[{"productId":1,"quantity":1}]}"""))}}]}""", 400, "Reservations");
+            $$"""{"reservations":[{{string.Join(",", Enumerable.Range(900000001, ReservationLimits.OrdersPerCall + 1).Select(id => $$"""{"orderId":{{id}},"lines":[{"productId":1,"quantity":1}]}"""))}}]}""", 400, "Reservations");
         Add("reservations confirm batch: none", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[]}""", 400, "OrderIds");
         Add("reservations confirm batch: an order twice", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[900000001,900000001]}""", 400, "OrderIds");
         Add("reservations confirm batch: order id zero", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":[0]}""", 400, "OrderIds");
         Add("reservations confirm batch: order id in a string", As.Service, "POST", "/reservations/batch/confirm", """{"orderIds":["900000001"]}""", 400, "OrderIds[0]");
         Add("reservations confirm batch: too many orders", As.Service, "POST", "/reservations/batch/confirm",
-            $$"""{"orderIds":[{{string.Join(",", Enumerable.Range(900000001, 65))}}]}""", 400, "OrderIds");
+            $$"""{"orderIds":[{{string.Join(",", Enumerable.Range(900000001, ReservationLimits.OrdersPerCall + 1))}}]}""", 400, "OrderIds");
 
         // orders
         Add("orders: malformed JSON", As.Customer, "POST", "/orders", """{"lines":[""", 400, "$");
