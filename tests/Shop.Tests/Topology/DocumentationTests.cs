@@ -76,7 +76,8 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     [MemberData(nameof(HttpFiles))]
     public async Task AnHttpFileRunsAsWritten(string file, string statuses)
     {
-        var httpyac = await HttpyacAsync();
+        var httpyac = Path.Combine(Root, HttpyacFolder, "node_modules", ".bin", "httpyac");
+        Assert.SkipUnless(File.Exists(httpyac), $"httpyac is not installed: run `npm ci --no-audit --no-fund --prefix {HttpyacFolder}` (with Node.js and npm) first.");
 
         var run = await Shell.RunAsync(httpyac, [
             "send", Path.Combine(Root, file), "--all", "--json",
@@ -94,6 +95,9 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
             : "none"));
         Assert.True(answered == statuses, $"{file} answered {answered}, expected {statuses} (httpyac exit {run.ExitCode}):\n{output}");
     }
+
+    /// <summary>Where httpyac is installed, at the version its <c>package-lock.json</c> pins; .ci/run installs it.</summary>
+    private const string HttpyacFolder = "tests/Shop.Tests/HttpFiles";
 
     private string Url(string resource) => Shop.AddressOf(resource).ToString().TrimEnd('/');
 
@@ -125,33 +129,4 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
             }
         }
     }
-
-    /// <summary>
-    /// httpyac, installed from the npm registry at the version that <c>tests/Shop.Tests/HttpFiles/package-lock.json</c>
-    /// pins, on first use; the test is skipped, saying so, where Node.js is not installed.
-    /// </summary>
-    private static async Task<string> HttpyacAsync()
-    {
-        var npm = Shell.Find("npm");
-        Assert.SkipWhen(npm is null || Shell.Find("node") is null, "Running the .http files needs Node.js and npm, which this machine lacks.");
-        var directory = Path.Combine(Root, "tests", "Shop.Tests", "HttpFiles");
-        var httpyac = Path.Combine(directory, "node_modules", ".bin", "httpyac");
-        await InstallLock.WaitAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            if (!File.Exists(httpyac))
-            {
-                var install = await Shell.RunAsync(npm!, ["ci", "--no-audit", "--no-fund", "--prefix", directory]);
-                Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.All}");
-            }
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-
-        return httpyac;
-    }
-
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
 }
