@@ -7,7 +7,7 @@ using Shop.Tests.Infrastructure;
 namespace Shop.Tests.Deployment;
 
 /// <summary>
-/// deploy/kubernetes, rendered as the README says (<c>kubectl kustomize deploy/kubernetes/overlays/production</c>) and
+/// deploy/kubernetes, rendered as docs/operations.md says (<c>kubectl kustomize deploy/kubernetes/overlays/production</c>) and
 /// read with the Kubernetes API's own models: what a cluster would be given, checked without one.
 /// </summary>
 public sealed partial class KubernetesTests
@@ -96,7 +96,7 @@ public sealed partial class KubernetesTests
     public async Task SecretsReachTheServicesOnlyThroughSecretReferences()
     {
         var rendered = await KubernetesManifests.RenderAsync();
-        // The overlay makes no Secret: its values are the operator's (see the README).
+        // The overlay makes no Secret: its values are the operator's (see docs/operations.md).
         Assert.Empty(rendered.OfType<V1Secret>());
         foreach (var service in ShopServices.All)
         {
@@ -166,13 +166,13 @@ public sealed partial class KubernetesTests
     private static bool Selects(IDictionary<string, string> selector, IDictionary<string, string> labels) =>
         selector.Count > 0 && selector.All(label => labels.TryGetValue(label.Key, out var value) && value == label.Value);
 
-    /// <summary>Each service's peak resident memory under load, in bytes, from the README's benchmark figures.</summary>
+    /// <summary>Each service's peak resident memory under load, in bytes, from the benchmark's figures in bench/README.md.</summary>
     private static Dictionary<string, decimal> MeasuredPeaks()
     {
-        var row = File.ReadLines(Path.Combine(Repository.Root, "README.md")).Single(line => line.StartsWith("| Each service <=", StringComparison.Ordinal));
+        var row = File.ReadLines(Path.Combine(Repository.Root, "bench", "README.md")).Single(line => line.StartsWith("| Each service <=", StringComparison.Ordinal));
         var peaks = MemoryFigure().Matches(row).ToDictionary(m => m.Groups["service"].Value,
             m => decimal.Parse(m.Groups["megabytes"].Value, CultureInfo.InvariantCulture) * 1_000_000);
-        Assert.True(ShopServices.All.All(peaks.ContainsKey), $"The README's memory figures name not every service: {row}");
+        Assert.True(ShopServices.All.All(peaks.ContainsKey), $"The memory figures of bench/README.md name not every service: {row}");
         return peaks;
     }
 

@@ -2,14 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>The AppHost's publish manifest, published as the README's "Deploying" says, and the copy in the repository.</summary>
+/// <summary>The AppHost's publish manifest, published as docs/operations.md's "Deploying" says, and the copy in the repository.</summary>
 public static class AspireManifest
 {
     /// <summary>The manifest the repository holds, which deploy/kubernetes follows.</summary>
     public static string CommittedPath { get; } = Path.Combine(Repository.Root, "deploy", "aspire-manifest.json");
 
     /// <summary>
-    /// Runs the README's publish command (<c>dotnet run --project src/Shop.AppHost -- --publisher manifest
+    /// Runs the publish command of docs/operations.md (<c>dotnet run --project src/Shop.AppHost -- --publisher manifest
     /// --output-path ...</c>, on the AppHost the tests built) with more AppHost <paramref name="settings"/>, and answers
     /// what it wrote. It writes beside the committed manifest, so that the projects' relative paths are the same.
     /// </summary>

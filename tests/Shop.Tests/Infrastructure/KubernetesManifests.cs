@@ -3,7 +3,7 @@ using k8s.Models;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>deploy/kubernetes, rendered as the README says, read with the Kubernetes API's own models.</summary>
+/// <summary>deploy/kubernetes, rendered as docs/operations.md says, read with the Kubernetes API's own models.</summary>
 public static class KubernetesManifests
 {
     public const string Overlay = "deploy/kubernetes/overlays/production";

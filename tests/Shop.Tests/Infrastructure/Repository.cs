@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>The repository the tests run from, for the tests that read its files (the README, the .http files, the project files).</summary>
+/// <summary>The repository the tests run from, for the tests that read its files (the documentation, the .http files, the project files).</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();

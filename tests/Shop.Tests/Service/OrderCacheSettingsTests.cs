@@ -6,7 +6,7 @@ using Shop.Tests.Infrastructure.InProcess;
 namespace Shop.Tests.Service;
 
 /// <summary>
-/// When the orders service shows an order from its memory (see the README's "The order cache"): with its cache there
+/// When the orders service shows an order from its memory (see "The order cache" in docs/design.md): with its cache there
 /// and <c>Ordering:OrderCacheTimeToLive</c> above zero, and never while the cache is away. A kept order is told from
 /// the row by changing the row's currency behind the service.
 /// </summary>

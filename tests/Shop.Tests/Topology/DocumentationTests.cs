@@ -4,22 +4,52 @@ using Shop.Tests.Infrastructure;
 namespace Shop.Tests.Topology;
 
 /// <summary>
-/// What the README and the <c>.http</c> files show a newcomer is run against a real topology, exactly as written, so
-/// that neither can drift from the system. Only the addresses differ: the snippet and the files take them from
-/// variables, and the topology's services listen on free ports.
+/// What the documentation and the <c>.http</c> files show a newcomer is run against a real topology, exactly as
+/// written, so that neither can drift from the system. Only the addresses differ: the snippets and the files take them
+/// from variables, and the topology's services listen on free ports.
 /// </summary>
 public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
     private static readonly string Root = Repository.Root;
 
-    [Fact]
-    public async Task TheReadmeSignInSnippetRunsAsWritten()
-    {
-        var snippet = ShellBlockAfter(File.ReadAllText(Path.Combine(Root, "README.md")), "## Signing in");
-        var bash = Shell.Find("bash");
-        Assert.SkipWhen(bash is null || Shell.Find("curl") is null, "The README's snippet needs bash and curl, which this machine lacks.");
+    /// <summary>The info string of a shell block that is not run against the services (tests/README.md says which).</summary>
+    private const string NotRun = "no-run";
 
-        var run = await Shell.RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet, new Dictionary<string, string?>
+    /// <summary>What a snippet's output must hold, by the file and heading it is under; any other snippet must exit 0.</summary>
+    private static readonly Dictionary<string, string[]> Shows = new()
+    {
+        ["docs/api.md ## Signing in"] = ["\"email\":\"carol@example.com\"", "\"status\":\"Confirmed\"", "\"totalCount\":1"]
+    };
+
+    /// <summary>Every <c>```sh</c> block in docs/ but those marked <c>no-run</c>, by its file, heading and line.</summary>
+    public static TheoryData<string, string, int> ShellSnippets()
+    {
+        var snippets = new TheoryData<string, string, int>();
+        var headings = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(Root, file).Replace('\\', '/');
+            foreach (var snippet in ShellBlocks(File.ReadAllLines(file)).Where(block => !block.Tags.Contains(NotRun)))
+            {
+                snippets.Add(relative, snippet.Heading, snippet.Line);
+                headings.Add($"{relative} {snippet.Heading}");
+            }
+        }
+
+        var unmatched = Shows.Keys.Where(key => !headings.Contains(key)).ToList();
+        return unmatched.Count == 0 ? snippets
+            : throw new InvalidOperationException($"No snippet runs under {string.Join(", ", unmatched)}, whose output is checked.");
+    }
+
+    [Theory]
+    [MemberData(nameof(ShellSnippets))]
+    public async Task AShellSnippetOfTheDocsRunsAsWritten(string file, string heading, int line)
+    {
+        var snippet = ShellBlocks(File.ReadAllLines(Path.Combine(Root, file))).Single(block => block.Line == line);
+        var bash = Shell.Find("bash");
+        Assert.SkipWhen(bash is null || Shell.Find("curl") is null, $"The snippet of {file} under \"{heading}\" needs bash and curl, which this machine lacks.");
+
+        var run = await Shell.RunAsync(bash!, ["-e", "-o", "pipefail", "-s"], snippet.Text, new Dictionary<string, string?>
         {
             ["SHOP_USERS"] = Url(ShopServices.Users),
             ["SHOP_PRODUCTS"] = Url(ShopServices.Products),
@@ -27,10 +57,11 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
         });
         var output = run.All;
 
-        Assert.True(run.ExitCode == 0, $"The snippet failed ({run.ExitCode}):\n{output}");
-        Assert.Contains("\"email\":\"carol@example.com\"", output, StringComparison.Ordinal);
-        Assert.Contains("\"status\":\"Confirmed\"", output, StringComparison.Ordinal);
-        Assert.Contains("\"totalCount\":1", output, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, $"The snippet of {file} at line {line} failed ({run.ExitCode}):\n{output}");
+        foreach (var expected in Shows.GetValueOrDefault($"{file} {heading}", []))
+        {
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
     }
 
     public static TheoryData<string, string> HttpFiles() => new()
@@ -45,7 +76,8 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     [MemberData(nameof(HttpFiles))]
     public async Task AnHttpFileRunsAsWritten(string file, string statuses)
     {
-        var httpyac = await HttpyacAsync();
+        var httpyac = Path.Combine(Root, HttpyacFolder, "node_modules", ".bin", "httpyac");
+        Assert.SkipUnless(File.Exists(httpyac), $"httpyac is not installed: run `npm ci --no-audit --no-fund --prefix {HttpyacFolder}` (with Node.js and npm) first.");
 
         var run = await Shell.RunAsync(httpyac, [
             "send", Path.Combine(Root, file), "--all", "--json",
@@ -64,42 +96,37 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
         Assert.True(answered == statuses, $"{file} answered {answered}, expected {statuses} (httpyac exit {run.ExitCode}):\n{output}");
     }
 
+    /// <summary>Where httpyac is installed, at the version its <c>package-lock.json</c> pins; .ci/run installs it.</summary>
+    private const string HttpyacFolder = "tests/Shop.Tests/HttpFiles";
+
     private string Url(string resource) => Shop.AddressOf(resource).ToString().TrimEnd('/');
 
-    /// <summary>The first <c>```sh</c> block after <paramref name="heading"/>.</summary>
-    private static string ShellBlockAfter(string markdown, string heading)
-    {
-        var section = markdown[markdown.IndexOf(heading + "\n", StringComparison.Ordinal)..];
-        var start = section.IndexOf("```sh\n", StringComparison.Ordinal) + "```sh\n".Length;
-        return section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
-    }
+    private sealed record ShellBlock(string Heading, int Line, string[] Tags, string Text);
 
-    /// <summary>
-    /// httpyac, installed from the npm registry at the version that <c>tests/Shop.Tests/HttpFiles/package-lock.json</c>
-    /// pins, on first use; the test is skipped, saying so, where Node.js is not installed.
-    /// </summary>
-    private static async Task<string> HttpyacAsync()
+    /// <summary>The <c>```sh</c> blocks of a Markdown file, each with the heading it is under and the line it opens on.</summary>
+    private static IEnumerable<ShellBlock> ShellBlocks(string[] lines)
     {
-        var npm = Shell.Find("npm");
-        Assert.SkipWhen(npm is null || Shell.Find("node") is null, "Running the .http files needs Node.js and npm, which this machine lacks.");
-        var directory = Path.Combine(Root, "tests", "Shop.Tests", "HttpFiles");
-        var httpyac = Path.Combine(directory, "node_modules", ".bin", "httpyac");
-        await InstallLock.WaitAsync(TestContext.Current.CancellationToken);
-        try
+        var heading = "";
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (!File.Exists(httpyac))
+            var line = lines[i].TrimStart();
+            if (line.StartsWith('#'))
             {
-                var install = await Shell.RunAsync(npm!, ["ci", "--no-audit", "--no-fund", "--prefix", directory]);
-                Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.All}");
+                heading = line;
+            }
+            else if (line.StartsWith("```", StringComparison.Ordinal))
+            {
+                var info = line[3..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var end = Array.FindIndex(lines, i + 1, l => l.TrimStart().StartsWith("```", StringComparison.Ordinal));
+                if (info.FirstOrDefault() == "sh")
+                {
+                    var indent = lines[i].Length - line.Length;
+                    var text = lines[(i + 1)..end].Select(l => l[Math.Min(indent, l.Length - l.TrimStart().Length)..]);
+                    yield return new(heading, i + 1, info[1..], string.Join('\n', text) + "\n");
+                }
+
+                i = end;
             }
         }
-        finally
-        {
-            InstallLock.Release();
-        }
-
-        return httpyac;
     }
-
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
 }
