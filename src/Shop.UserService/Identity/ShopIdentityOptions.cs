@@ -1,6 +1,10 @@
 namespace Shop.UserService.Identity;
 
-public sealed class IdentityOptions
+/// <summary>
+/// The <c>Identity</c> section: how the users service issues tokens, and the accounts it makes at start. Named apart
+/// from ASP.NET Core Identity's <c>IdentityOptions</c>, whose namespace this service imports for its password hasher.
+/// </summary>
+public sealed class ShopIdentityOptions
 {
     /// <summary>
     /// A PEM file with the RSA key that signs tokens, made when missing, for a deployment that manages the key itself.
