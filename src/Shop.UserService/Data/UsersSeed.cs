@@ -25,7 +25,7 @@ internal static class UsersSeed
     /// What every environment needs: the administrator and the service clients. It runs under the migration lease, so
     /// that replicas starting together make each once rather than racing to replace one another's.
     /// </summary>
-    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task EnsureRequiredAccountsAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         await EnsureAdministratorAsync(db, services, cancellationToken);
         await ServiceClients.RegisterAsync(services, services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value, cancellationToken);

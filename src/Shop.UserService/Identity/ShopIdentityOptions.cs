@@ -20,7 +20,7 @@ public sealed class ShopIdentityOptions
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>
     public Dictionary<string, string> Clients { get; set; } = [];
 
-    /// <summary>The administrator seeded in Development.</summary>
+    /// <summary>The administrator, made at start in every environment where a password is given.</summary>
     public AdminAccount Admin { get; set; } = new();
 
     public sealed class AdminAccount
