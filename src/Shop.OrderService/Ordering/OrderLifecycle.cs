@@ -152,7 +152,7 @@ public sealed class OrderLifecycle(
         try
         {
             var held = await placements.ReserveAsync(order);
-            if (held is ReservationOutcome.ShortOfStock shortOfStock)
+            if (held is StockHold.ShortOfStock shortOfStock)
             {
                 // Nothing is held: the order goes without a release.
                 await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
@@ -161,7 +161,7 @@ public sealed class OrderLifecycle(
             }
 
             // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
-            if (held is ReservationOutcome.Released || await placements.ConfirmAsync(order.Id) is ReservationOutcome.Released)
+            if (held is StockHold.Released || await placements.ConfirmAsync(order.Id) is StockHold.Released)
             {
                 throw new DependencyUnavailableException(ShopServices.Products,
                     new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
@@ -190,7 +190,7 @@ public sealed class OrderLifecycle(
     {
         var reservation = await products.GetReservationAsync(orderId, cancellationToken);
         if (reservation is { Status: ReservationStatus.Held or ReservationStatus.Confirmed }
-            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Kept)
+            && await products.ConfirmAsync(orderId, cancellationToken) is StockHold.Kept)
         {
             if (await MoveAsync(orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken))
             {

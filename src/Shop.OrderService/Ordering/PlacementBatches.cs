@@ -19,8 +19,8 @@ public sealed class PlacementBatches : IAsyncDisposable
 
     private readonly IServiceScopeFactory _scopes;
     private readonly Batcher<Order, Order> _store;
-    private readonly Batcher<Order, ReservationOutcome> _reserve;
-    private readonly Batcher<int, ReservationOutcome> _confirm;
+    private readonly Batcher<Order, StockHold> _reserve;
+    private readonly Batcher<int, StockHold> _confirm;
     private readonly Batcher<int, bool> _markConfirmed;
 
     public PlacementBatches(IServiceScopeFactory scopes)
@@ -36,10 +36,10 @@ public sealed class PlacementBatches : IAsyncDisposable
     public Task<Order> StoreAsync(Order order, CancellationToken cancellationToken) => _store.RunAsync(order, cancellationToken);
 
     /// <summary>Holds the stock of every line of the order, or of none. Repeating it for the same order holds nothing more.</summary>
-    public Task<ReservationOutcome> ReserveAsync(Order order) => _reserve.RunAsync(order, CancellationToken.None);
+    public Task<StockHold> ReserveAsync(Order order) => _reserve.RunAsync(order, CancellationToken.None);
 
     /// <summary>Keeps the order's held stock for good.</summary>
-    public Task<ReservationOutcome> ConfirmAsync(int orderId) => _confirm.RunAsync(orderId, CancellationToken.None);
+    public Task<StockHold> ConfirmAsync(int orderId) => _confirm.RunAsync(orderId, CancellationToken.None);
 
     /// <summary>Marks a Pending order Confirmed; answers false when it is no longer Pending (recovery took it over).</summary>
     public Task<bool> MarkConfirmedAsync(int orderId) => _markConfirmed.RunAsync(orderId, CancellationToken.None);
@@ -73,7 +73,7 @@ public sealed class PlacementBatches : IAsyncDisposable
         }, CancellationToken.None);
     }
 
-    private async Task<IReadOnlyList<ReservationOutcome>> WithProductsAsync(Func<ProductsClient, Task<IReadOnlyList<ReservationOutcome>>> call)
+    private async Task<IReadOnlyList<StockHold>> WithProductsAsync(Func<ProductsClient, Task<IReadOnlyList<StockHold>>> call)
     {
         await using var scope = _scopes.CreateAsyncScope();
         return await call(scope.ServiceProvider.GetRequiredService<ProductsClient>());
