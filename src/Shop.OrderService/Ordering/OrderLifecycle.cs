@@ -5,6 +5,7 @@ using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
+using Shop.OrderService.Ordering.Batching;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Ordering;
@@ -22,7 +23,7 @@ namespace Shop.OrderService.Ordering;
 /// A Confirmed order leaves Confirmed only by a cancel, which first tells every replica's <see cref="OrderCache"/>.
 /// </summary>
 public sealed class OrderLifecycle(
-    OrdersDbContext db, UsersClient users, ProductsClient products, PlacementBatches placements, OrderCache orders, OrderMetrics metrics,
+    OrdersDbContext db, UsersClient users, ProductsClient products, BatchedPlacementSteps steps, OrderCache orders, OrderMetrics metrics,
     TimeProvider clock, ILogger<OrderLifecycle> logger)
 {
     /// <summary>
@@ -140,7 +141,7 @@ public sealed class OrderLifecycle(
             IdempotencyKey = idempotencyKey,
             Lines = [.. priced.Lines]
         };
-        await placements.StoreAsync(order, cancellationToken);
+        await steps.StoreAsync(order, cancellationToken);
 
         // From here on the order exists, so a client that goes away must not leave it half placed.
         return await HoldAndConfirmAsync(order, user, CancellationToken.None);
@@ -151,7 +152,7 @@ public sealed class OrderLifecycle(
     {
         try
         {
-            var held = await placements.ReserveAsync(order);
+            var held = await steps.ReserveAsync(order);
             if (held is StockHold.ShortOfStock shortOfStock)
             {
                 // Nothing is held: the order goes without a release.
@@ -161,13 +162,13 @@ public sealed class OrderLifecycle(
             }
 
             // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
-            if (held is StockHold.Released || await placements.ConfirmAsync(order.Id) is StockHold.Released)
+            if (held is StockHold.Released || await steps.ConfirmAsync(order.Id) is StockHold.Released)
             {
                 throw new DependencyUnavailableException(ShopServices.Products,
                     new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
             }
 
-            if (await placements.MarkConfirmedAsync(order.Id))
+            if (await steps.MarkConfirmedAsync(order.Id))
             {
                 order.Status = OrderStatus.Confirmed;
                 return new PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));

@@ -5,25 +5,25 @@ using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 
-namespace Shop.OrderService.Ordering;
+namespace Shop.OrderService.Ordering.Batching;
 
 /// <summary>
-/// The steps of placing an order that write, carried out for the orders being placed together (<see cref="Batcher{TItem, TResult}"/>):
+/// The steps of placing an order that write, carried out for the orders being placed together (<see cref="BatchedStep{TItem, TResult}"/>):
 /// one commit stores them all as Pending, one call to the products service holds their stock and one confirms it, and
 /// one commit marks them Confirmed. Each order keeps its own outcome: one short of stock, or moved by recovery, does not
 /// change another's. Under load, most of an order's cost was these round trips and commits, each flushed to disk.
 /// </summary>
-public sealed class PlacementBatches : IAsyncDisposable
+public sealed class BatchedPlacementSteps : IAsyncDisposable
 {
-    private static readonly ActivitySource Activities = new(typeof(PlacementBatches).Assembly.GetName().Name!);
+    private static readonly ActivitySource Activities = new(typeof(BatchedPlacementSteps).Assembly.GetName().Name!);
 
     private readonly IServiceScopeFactory _scopes;
-    private readonly Batcher<Order, Order> _store;
-    private readonly Batcher<Order, StockHold> _reserve;
-    private readonly Batcher<int, StockHold> _confirm;
-    private readonly Batcher<int, bool> _markConfirmed;
+    private readonly BatchedStep<Order, Order> _store;
+    private readonly BatchedStep<Order, StockHold> _reserve;
+    private readonly BatchedStep<int, StockHold> _confirm;
+    private readonly BatchedStep<int, bool> _markConfirmed;
 
-    public PlacementBatches(IServiceScopeFactory scopes)
+    public BatchedPlacementSteps(IServiceScopeFactory scopes)
     {
         _scopes = scopes;
         _store = new(Activities, "store orders", StoreAllAsync, ReservationLimits.OrdersPerCall);
@@ -81,7 +81,7 @@ public sealed class PlacementBatches : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Not on the caller's context, as in Batcher.DisposeAsync.
+        // Not on the caller's context, as in BatchedStep.DisposeAsync.
         await _store.DisposeAsync().ConfigureAwait(false);
         await _reserve.DisposeAsync().ConfigureAwait(false);
         await _confirm.DisposeAsync().ConfigureAwait(false);
