@@ -37,7 +37,7 @@ public sealed class OrderLifecycle(
             var result = await PriceAndPlaceAsync(userId, request, idempotencyKey, cancellationToken);
             if (result is PlacementResult.Refused refused)
             {
-                metrics.Refused(MetricReason(refused.Reason));
+                metrics.Refused(refused.Reason);
             }
             else
             {
@@ -48,7 +48,7 @@ public sealed class OrderLifecycle(
         }
         catch (DependencyUnavailableException)
         {
-            metrics.Refused(RefusalReasons.DependencyUnavailable);
+            metrics.RefusedForUnavailableDependency();
             throw;
         }
     }
@@ -256,13 +256,4 @@ public sealed class OrderLifecycle(
 
     private static PlacementResult.Refused UserNotFound(int userId) =>
         new(RefusalReason.UnknownUser, $"There is no user with id {userId}.");
-
-    private static string MetricReason(RefusalReason reason) => reason switch
-    {
-        RefusalReason.OutOfStock => RefusalReasons.OutOfStock,
-        RefusalReason.UnknownProduct => RefusalReasons.UnknownProduct,
-        RefusalReason.UnknownUser => RefusalReasons.UnknownUser,
-        RefusalReason.MixedCurrencies => RefusalReasons.MixedCurrencies,
-        _ => throw new UnreachableException($"Placing an order does not refuse for {reason}.")
-    };
 }
