@@ -27,14 +27,19 @@ public sealed class OrderLifecycle(
     TimeProvider clock, ILogger<OrderLifecycle> logger)
 {
     /// <summary>
-    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
-    /// <paramref name="idempotencyKey"/> when the request carried one.
+    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, once it passes its
+    /// <see cref="PlacementCheck"/>, stored with <paramref name="idempotencyKey"/> when the request carried one.
     /// </summary>
     public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await PriceAndPlaceAsync(userId, request, idempotencyKey, cancellationToken);
+            var result = await PlacementCheck.RunAsync(userId, request, users, products, cancellationToken) switch
+            {
+                PlacementCheck.Passed passed => await StoreAndHoldAsync(userId, passed.User, passed.Priced, idempotencyKey, cancellationToken),
+                PlacementCheck.Failed failed => failed.Refusal,
+                var unknown => throw new UnreachableException($"Unknown placement check {unknown}.")
+            };
             if (result is PlacementResult.Refused refused)
             {
                 metrics.Refused(refused.Reason);
@@ -94,37 +99,6 @@ public sealed class OrderLifecycle(
                 logger.LogWarning("Finished cancelling order {OrderId}", orderId);
                 break;
         }
-    }
-
-    private async Task<PlacementResult> PriceAndPlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
-    {
-        if (request.UserId is { } other && other != userId)
-        {
-            // Placing for someone else is refused as if that user did not exist, so as not to reveal who does.
-            return UserNotFound(other);
-        }
-
-        var userLookup = users.GetAsync(userId, cancellationToken);
-        var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
-        var user = await userLookup;
-        var found = await productLookup;
-        if (user is null)
-        {
-            return UserNotFound(userId);
-        }
-
-        var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            return new PlacementResult.Refused(RefusalReason.UnknownProduct, $"There is no product with id {string.Join(", ", missing)}.", missing);
-        }
-
-        return OrderPricing.Price(request.Lines, found) switch
-        {
-            PricingResult.Priced priced => await StoreAndHoldAsync(userId, user, priced, idempotencyKey, cancellationToken),
-            PricingResult.MixedCurrencies mixed => new PlacementResult.Refused(RefusalReason.MixedCurrencies, mixed.Detail),
-            var unknown => throw new UnreachableException($"Unknown pricing result {unknown}.")
-        };
     }
 
     /// <summary>Stores the priced order as Pending, then holds and confirms its stock.</summary>
@@ -253,7 +227,4 @@ public sealed class OrderLifecycle(
         await db.Orders
             .Where(o => o.Id == orderId && o.Status == from)
             .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, to), cancellationToken) == 1;
-
-    private static PlacementResult.Refused UserNotFound(int userId) =>
-        new(RefusalReason.UnknownUser, $"There is no user with id {userId}.");
 }
