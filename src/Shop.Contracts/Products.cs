@@ -35,4 +35,4 @@ public static class ReservationLimits
 /// Where one order's reservation stands after a call for several orders: its status, or null with the products short of
 /// stock when a reserve held nothing for it, or null alone when a confirm found no reservation.
 /// </summary>
-public sealed record ReservationOutcomeResponse(int OrderId, ReservationStatus? Status, IReadOnlyList<int>? ShortOfStock = null);
+public sealed record ReservationStateResponse(int OrderId, ReservationStatus? Status, IReadOnlyList<int>? ShortOfStock = null);

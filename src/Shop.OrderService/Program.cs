@@ -14,5 +14,5 @@ app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapOrdersApi();
 
-await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedAsync);
+await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedSampleOrdersAsync);
 await app.RunAsync();

@@ -15,5 +15,5 @@ app.MapDefaultEndpoints();
 app.MapProductsApi();
 app.MapReservationsApi();
 
-await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedAsync);
+await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedSampleProductsAsync);
 await app.RunAsync();

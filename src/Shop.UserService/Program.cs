@@ -19,6 +19,6 @@ app.MapTokenApi();
 app.MapUsersApi();
 app.MapSigningKeysApi();
 
-await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.SeedAsync);
+await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.EnsureRequiredAccountsAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

@@ -10,6 +10,7 @@ using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
+using Shop.OrderService.Ordering.Idempotency;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Apis;
@@ -84,7 +85,7 @@ public static class OrdersApi
         [FromHeader(Name = "Idempotency-Key"), StringLength(IdempotencyRecord.MaxKeyLength, MinimumLength = 1),
          RegularExpression(IdempotencyRecord.KeyPattern, ErrorMessage = IdempotencyRecord.KeyRule)] string? idempotencyKey,
         ClaimsPrincipal caller,
-        OrderPlacement placement,
+        IdempotentPlacement placement,
         CancellationToken cancellationToken)
     {
         var userId = caller.UserId() ?? throw new InvalidOperationException("The signed-in user policy admits only people.");

@@ -19,44 +19,44 @@ public sealed class ProductsClient(HttpClient http)
     }
 
     /// <summary>
-    /// Holds the stock of each order, every line or none, in one call; one outcome for each order, in their order.
+    /// Holds the stock of each order, every line or none, in one call; one <see cref="StockHold"/> for each order, in their order.
     /// Repeating it for the same orders holds nothing more.
     /// </summary>
-    public async Task<IReadOnlyList<ReservationOutcome>> ReserveManyAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StockHold>> ReserveManyAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
         var body = new
         {
             reservations = orders.Select(o => new { orderId = o.Id, lines = o.Lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) })
         };
-        var outcomes = await SendManyAsync("/reservations/batch", body, orders.Select(o => o.Id).ToList(), cancellationToken);
-        return outcomes.Select(outcome => outcome switch
+        var states = await SendManyAsync("/reservations/batch", body, orders.Select(o => o.Id).ToList(), cancellationToken);
+        return states.Select(state => state switch
         {
-            { ShortOfStock: { } productIds } => new ReservationOutcome.ShortOfStock(productIds),
-            { Status: ReservationStatus.Held or ReservationStatus.Confirmed } => new ReservationOutcome.Kept(),
-            _ => (ReservationOutcome)new ReservationOutcome.Released()
+            { ShortOfStock: { } productIds } => new StockHold.ShortOfStock(productIds),
+            { Status: ReservationStatus.Held or ReservationStatus.Confirmed } => new StockHold.Kept(),
+            _ => (StockHold)new StockHold.Released()
         }).ToList();
     }
 
-    /// <summary>Keeps the held stock of each order for good, in one call; one outcome for each order, in their order.</summary>
-    public async Task<IReadOnlyList<ReservationOutcome>> ConfirmManyAsync(IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
+    /// <summary>Keeps the held stock of each order for good, in one call; one <see cref="StockHold"/> for each order, in their order.</summary>
+    public async Task<IReadOnlyList<StockHold>> ConfirmManyAsync(IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
     {
-        var outcomes = await SendManyAsync("/reservations/batch/confirm", new { orderIds }, orderIds, cancellationToken);
-        return outcomes.Select(outcome => outcome.Status == ReservationStatus.Confirmed
-            ? new ReservationOutcome.Kept()
-            : (ReservationOutcome)new ReservationOutcome.Released()).ToList();
+        var states = await SendManyAsync("/reservations/batch/confirm", new { orderIds }, orderIds, cancellationToken);
+        return states.Select(state => state.Status == ReservationStatus.Confirmed
+            ? new StockHold.Kept()
+            : (StockHold)new StockHold.Released()).ToList();
     }
 
     /// <summary>Keeps the held stock of an order for good.</summary>
-    public async Task<ReservationOutcome> ConfirmAsync(int orderId, CancellationToken cancellationToken)
+    public async Task<StockHold> ConfirmAsync(int orderId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, $"/reservations/{orderId}/confirm", null, cancellationToken, $"confirm-{orderId}");
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
-            return new ReservationOutcome.Released();
+            return new StockHold.Released();
         }
 
         response.EnsureSuccessStatusCode();
-        return new ReservationOutcome.Kept();
+        return new StockHold.Kept();
     }
 
     /// <summary>Gives the stock of an order back; harmless when repeated or when nothing is held.</summary>
@@ -70,18 +70,18 @@ public sealed class ProductsClient(HttpClient http)
     public Task<ReservationResponse?> GetReservationAsync(int orderId, CancellationToken cancellationToken) =>
         http.GetFromServiceAsync<ReservationResponse>($"/reservations/{orderId}", Service, cancellationToken);
 
-    /// <summary>Sends a reservation call for several orders, and reads its answer: one outcome for each order, in their order.</summary>
-    private async Task<List<ReservationOutcomeResponse>> SendManyAsync(string uri, object body, IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
+    /// <summary>Sends a reservation call for several orders, and reads its answer: one state for each order, in their order.</summary>
+    private async Task<List<ReservationStateResponse>> SendManyAsync(string uri, object body, IReadOnlyList<int> orderIds, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, uri, JsonContent.Create(body), cancellationToken, $"{uri}:{string.Join(',', orderIds)}");
         response.EnsureSuccessStatusCode();
-        var outcomes = await response.Content.ReadFromJsonAsync<List<ReservationOutcomeResponse>>(cancellationToken);
-        if (outcomes is null || !outcomes.Select(o => o.OrderId).SequenceEqual(orderIds))
+        var states = await response.Content.ReadFromJsonAsync<List<ReservationStateResponse>>(cancellationToken);
+        if (states is null || !states.Select(o => o.OrderId).SequenceEqual(orderIds))
         {
             throw new InvalidDataException($"POST {uri} did not answer for each order it was sent, in order.");
         }
 
-        return outcomes;
+        return states;
     }
 
     /// <summary>
@@ -96,14 +96,14 @@ public sealed class ProductsClient(HttpClient http)
     }
 }
 
-/// <summary>What the products service did with a reserve or a confirm.</summary>
-public abstract record ReservationOutcome
+/// <summary>Where an order's stock stands in the products service after a reserve or a confirm, as placing the order needs it.</summary>
+public abstract record StockHold
 {
     /// <summary>The order's stock is held for it (after a reserve) or kept for good (after a confirm).</summary>
-    public sealed record Kept : ReservationOutcome;
+    public sealed record Kept : StockHold;
 
-    public sealed record ShortOfStock(IReadOnlyList<int> ProductIds) : ReservationOutcome;
+    public sealed record ShortOfStock(IReadOnlyList<int> ProductIds) : StockHold;
 
     /// <summary>The order's stock was released (or never held) and cannot be held for it again.</summary>
-    public sealed record Released : ReservationOutcome;
+    public sealed record Released : StockHold;
 }

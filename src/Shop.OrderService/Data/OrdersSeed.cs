@@ -10,7 +10,7 @@ internal static class OrdersSeed
     /// Alice's order of a Book and Bob's order of a Pen, added once to an empty database. The ids and
     /// snapshots are those of the users and products services' own seed data.
     /// </summary>
-    public static async Task SeedAsync(OrdersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task SeedSampleOrdersAsync(OrdersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (await db.Orders.AnyAsync(cancellationToken))
         {
@@ -19,12 +19,12 @@ internal static class OrdersSeed
 
         var now = DateTime.UtcNow;
         db.Orders.AddRange(
-            SeedOrder(userId: 1, new ProductResponse(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
-            SeedOrder(userId: 2, new ProductResponse(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
+            SampleOrder(userId: 1, new ProductResponse(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
+            SampleOrder(userId: 2, new ProductResponse(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static Order SeedOrder(int userId, ProductResponse product, DateTime createdAt)
+    private static Order SampleOrder(int userId, ProductResponse product, DateTime createdAt)
     {
         var priced = (PricingResult.Priced)OrderPricing.Price([new OrderLineRequest { ProductId = product.Id, Quantity = 1 }],
             new Dictionary<int, ProductResponse> { [product.Id] = product });

@@ -4,6 +4,8 @@ using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Ordering;
+using Shop.OrderService.Ordering.Batching;
+using Shop.OrderService.Ordering.Idempotency;
 
 namespace Shop.OrderService.Extensions;
 
@@ -25,9 +27,9 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddSingleton<OrderCache>();
         builder.Services.AddHostedService<OrderCacheRepair>();
-        builder.Services.AddSingleton<PlacementBatches>();
+        builder.Services.AddSingleton<BatchedPlacementSteps>();
         builder.Services.AddScoped<OrderLifecycle>();
-        builder.Services.AddScoped<OrderPlacement>();
+        builder.Services.AddScoped<IdempotentPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();
 
         builder.AddDefaultAuthentication(ShopServices.Orders);

@@ -5,6 +5,7 @@ using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
+using Shop.OrderService.Ordering.Batching;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Ordering;
@@ -22,21 +23,26 @@ namespace Shop.OrderService.Ordering;
 /// A Confirmed order leaves Confirmed only by a cancel, which first tells every replica's <see cref="OrderCache"/>.
 /// </summary>
 public sealed class OrderLifecycle(
-    OrdersDbContext db, UsersClient users, ProductsClient products, PlacementBatches placements, OrderCache orders, OrderMetrics metrics,
+    OrdersDbContext db, UsersClient users, ProductsClient products, BatchedPlacementSteps steps, OrderCache orders, OrderMetrics metrics,
     TimeProvider clock, ILogger<OrderLifecycle> logger)
 {
     /// <summary>
-    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, stored with
-    /// <paramref name="idempotencyKey"/> when the request carried one.
+    /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, once it passes its
+    /// <see cref="PlacementCheck"/>, stored with <paramref name="idempotencyKey"/> when the request carried one.
     /// </summary>
     public async Task<PlacementResult> PlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await PriceAndPlaceAsync(userId, request, idempotencyKey, cancellationToken);
+            var result = await PlacementCheck.RunAsync(userId, request, users, products, cancellationToken) switch
+            {
+                PlacementCheck.Passed passed => await StoreAndHoldAsync(userId, passed.User, passed.Priced, idempotencyKey, cancellationToken),
+                PlacementCheck.Failed failed => failed.Refusal,
+                var unknown => throw new UnreachableException($"Unknown placement check {unknown}.")
+            };
             if (result is PlacementResult.Refused refused)
             {
-                metrics.Refused(MetricReason(refused.Reason));
+                metrics.Refused(refused.Reason);
             }
             else
             {
@@ -47,7 +53,7 @@ public sealed class OrderLifecycle(
         }
         catch (DependencyUnavailableException)
         {
-            metrics.Refused(RefusalReasons.DependencyUnavailable);
+            metrics.RefusedForUnavailableDependency();
             throw;
         }
     }
@@ -95,37 +101,6 @@ public sealed class OrderLifecycle(
         }
     }
 
-    private async Task<PlacementResult> PriceAndPlaceAsync(int userId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken cancellationToken)
-    {
-        if (request.UserId is { } other && other != userId)
-        {
-            // Placing for someone else is refused as if that user did not exist, so as not to reveal who does.
-            return UserNotFound(other);
-        }
-
-        var userLookup = users.GetAsync(userId, cancellationToken);
-        var productLookup = products.GetManyAsync(request.Lines.Select(l => l.ProductId), cancellationToken);
-        var user = await userLookup;
-        var found = await productLookup;
-        if (user is null)
-        {
-            return UserNotFound(userId);
-        }
-
-        var missing = request.Lines.Select(l => l.ProductId).Where(id => !found.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            return new PlacementResult.Refused(RefusalReason.UnknownProduct, $"There is no product with id {string.Join(", ", missing)}.", missing);
-        }
-
-        return OrderPricing.Price(request.Lines, found) switch
-        {
-            PricingResult.Priced priced => await StoreAndHoldAsync(userId, user, priced, idempotencyKey, cancellationToken),
-            PricingResult.MixedCurrencies mixed => new PlacementResult.Refused(RefusalReason.MixedCurrencies, mixed.Detail),
-            var unknown => throw new UnreachableException($"Unknown pricing result {unknown}.")
-        };
-    }
-
     /// <summary>Stores the priced order as Pending, then holds and confirms its stock.</summary>
     private async Task<PlacementResult> StoreAndHoldAsync(
         int userId, UserResponse user, PricingResult.Priced priced, string? idempotencyKey, CancellationToken cancellationToken)
@@ -140,7 +115,7 @@ public sealed class OrderLifecycle(
             IdempotencyKey = idempotencyKey,
             Lines = [.. priced.Lines]
         };
-        await placements.StoreAsync(order, cancellationToken);
+        await steps.StoreAsync(order, cancellationToken);
 
         // From here on the order exists, so a client that goes away must not leave it half placed.
         return await HoldAndConfirmAsync(order, user, CancellationToken.None);
@@ -151,8 +126,8 @@ public sealed class OrderLifecycle(
     {
         try
         {
-            var held = await placements.ReserveAsync(order);
-            if (held is ReservationOutcome.ShortOfStock shortOfStock)
+            var held = await steps.ReserveAsync(order);
+            if (held is StockHold.ShortOfStock shortOfStock)
             {
                 // Nothing is held: the order goes without a release.
                 await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending).ExecuteDeleteAsync(cancellationToken);
@@ -161,13 +136,13 @@ public sealed class OrderLifecycle(
             }
 
             // Confirm before marking the order: a Confirmed order must never lose its stock to the sweep.
-            if (held is ReservationOutcome.Released || await placements.ConfirmAsync(order.Id) is ReservationOutcome.Released)
+            if (held is StockHold.Released || await steps.ConfirmAsync(order.Id) is StockHold.Released)
             {
                 throw new DependencyUnavailableException(ShopServices.Products,
                     new InvalidOperationException($"The stock held for order {order.Id} was released before it could be confirmed."));
             }
 
-            if (await placements.MarkConfirmedAsync(order.Id))
+            if (await steps.MarkConfirmedAsync(order.Id))
             {
                 order.Status = OrderStatus.Confirmed;
                 return new PlacementResult.Placed(OrderResponse.From(order, new UserLookup(user, UserStatus.Found)));
@@ -190,7 +165,7 @@ public sealed class OrderLifecycle(
     {
         var reservation = await products.GetReservationAsync(orderId, cancellationToken);
         if (reservation is { Status: ReservationStatus.Held or ReservationStatus.Confirmed }
-            && await products.ConfirmAsync(orderId, cancellationToken) is ReservationOutcome.Kept)
+            && await products.ConfirmAsync(orderId, cancellationToken) is StockHold.Kept)
         {
             if (await MoveAsync(orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken))
             {
@@ -252,16 +227,4 @@ public sealed class OrderLifecycle(
         await db.Orders
             .Where(o => o.Id == orderId && o.Status == from)
             .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, to), cancellationToken) == 1;
-
-    private static PlacementResult.Refused UserNotFound(int userId) =>
-        new(RefusalReason.UnknownUser, $"There is no user with id {userId}.");
-
-    private static string MetricReason(RefusalReason reason) => reason switch
-    {
-        RefusalReason.OutOfStock => RefusalReasons.OutOfStock,
-        RefusalReason.UnknownProduct => RefusalReasons.UnknownProduct,
-        RefusalReason.UnknownUser => RefusalReasons.UnknownUser,
-        RefusalReason.MixedCurrencies => RefusalReasons.MixedCurrencies,
-        _ => throw new UnreachableException($"Placing an order does not refuse for {reason}.")
-    };
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Shop.OrderService.Ordering;
@@ -31,7 +32,17 @@ public sealed class OrderMetrics
 
     public void Placed() => _placed.Add(1);
 
-    public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Refused(RefusalReason reason) => Refused(reason switch
+    {
+        RefusalReason.OutOfStock => "out_of_stock",
+        RefusalReason.UnknownProduct => "unknown_product",
+        RefusalReason.UnknownUser => "unknown_user",
+        RefusalReason.MixedCurrencies => "mixed_currencies",
+        _ => throw new UnreachableException($"Placing an order does not refuse for {reason}.")
+    });
+
+    /// <summary>An order refused because a service it needs could not answer.</summary>
+    public void RefusedForUnavailableDependency() => Refused("dependency_unavailable");
 
     public void Cancelled() => _cancelled.Add(1);
 
@@ -40,14 +51,6 @@ public sealed class OrderMetrics
     public void UserCacheLookup(bool hit) => _userCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     public void OrderCacheLookup(bool hit) => _orderCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
-}
 
-/// <summary>Why an order was refused, as the <c>reason</c> of <c>shop.orders.refused</c>.</summary>
-public static class RefusalReasons
-{
-    public const string OutOfStock = "out_of_stock";
-    public const string UnknownProduct = "unknown_product";
-    public const string UnknownUser = "unknown_user";
-    public const string MixedCurrencies = "mixed_currencies";
-    public const string DependencyUnavailable = "dependency_unavailable";
+    private void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

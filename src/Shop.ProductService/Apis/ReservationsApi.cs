@@ -34,36 +34,36 @@ public static class ReservationsApi
         ReserveRequest request, ReservationStore store, CancellationToken cancellationToken) =>
         (await store.ReserveManyAsync([request], cancellationToken))[0] switch
         {
-            ReserveOutcome.Held held => TypedResults.Created($"/reservations/{request.OrderId}", held.Reservation.ToResponse()),
-            ReserveOutcome.Repeated { Reservation.Status: ReservationStatus.Released } => Released(request.OrderId),
-            ReserveOutcome.Repeated repeated => TypedResults.Ok(repeated.Reservation.ToResponse()),
-            ReserveOutcome.ShortOfStock shortOfStock => TypedResults.Problem(
+            ReserveResult.Held held => TypedResults.Created($"/reservations/{request.OrderId}", held.Reservation.ToResponse()),
+            ReserveResult.Repeated { Reservation.Status: ReservationStatus.Released } => Released(request.OrderId),
+            ReserveResult.Repeated repeated => TypedResults.Ok(repeated.Reservation.ToResponse()),
+            ReserveResult.ShortOfStock shortOfStock => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Not enough stock.",
                 detail: $"Not enough stock of product {string.Join(", ", shortOfStock.ProductIds)}; nothing was reserved.",
                 extensions: new Dictionary<string, object?> { ["productIds"] = shortOfStock.ProductIds }),
-            _ => throw new InvalidOperationException("Unknown reserve outcome.")
+            _ => throw new InvalidOperationException("Unknown reserve result.")
         };
 
     /// <summary>Holds stock for several orders at once, each all or nothing; answers where each order's reservation stands, in the order sent.</summary>
-    public static async Task<Ok<List<ReservationOutcomeResponse>>> ReserveMany(
+    public static async Task<Ok<List<ReservationStateResponse>>> ReserveMany(
         ReserveManyRequest request, ReservationStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ReserveManyAsync(request.Reservations, cancellationToken)).Select(outcome => outcome switch
+        TypedResults.Ok((await store.ReserveManyAsync(request.Reservations, cancellationToken)).Select(result => result switch
         {
-            ReserveOutcome.Held held => new ReservationOutcomeResponse(held.Reservation.OrderId, held.Reservation.Status),
-            ReserveOutcome.Repeated repeated => new ReservationOutcomeResponse(repeated.Reservation.OrderId, repeated.Reservation.Status),
-            ReserveOutcome.ShortOfStock shortOfStock => new ReservationOutcomeResponse(shortOfStock.OrderId, null, shortOfStock.ProductIds),
-            _ => throw new InvalidOperationException("Unknown reserve outcome.")
+            ReserveResult.Held held => new ReservationStateResponse(held.Reservation.OrderId, held.Reservation.Status),
+            ReserveResult.Repeated repeated => new ReservationStateResponse(repeated.Reservation.OrderId, repeated.Reservation.Status),
+            ReserveResult.ShortOfStock shortOfStock => new ReservationStateResponse(shortOfStock.OrderId, null, shortOfStock.ProductIds),
+            _ => throw new InvalidOperationException("Unknown reserve result.")
         }).ToList());
 
     /// <summary>Confirms the holds of several orders at once; answers where each order's reservation stands, in the order sent.</summary>
-    public static async Task<Ok<List<ReservationOutcomeResponse>>> ConfirmMany(
+    public static async Task<Ok<List<ReservationStateResponse>>> ConfirmMany(
         ConfirmManyRequest request, ReservationStore store, CancellationToken cancellationToken)
     {
         await store.ConfirmAsync(request.OrderIds, cancellationToken);
         var statuses = await store.StatusesAsync(request.OrderIds, cancellationToken);
         return TypedResults.Ok(request.OrderIds
-            .Select(id => new ReservationOutcomeResponse(id, statuses.TryGetValue(id, out var status) ? status : null))
+            .Select(id => new ReservationStateResponse(id, statuses.TryGetValue(id, out var status) ? status : null))
             .ToList());
     }
 

@@ -6,7 +6,7 @@ namespace Shop.ProductService.Data;
 internal static class ProductsSeed
 {
     /// <summary>A Book and a Pen, added once to an empty database.</summary>
-    public static async Task SeedAsync(ProductsDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task SeedSampleProductsAsync(ProductsDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (await db.Products.AnyAsync(cancellationToken))
         {

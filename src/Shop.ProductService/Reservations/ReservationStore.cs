@@ -23,22 +23,22 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
     /// Holds the stock of several orders in one transaction, one commit for all: each order all or nothing, in the order
     /// given, as if each were reserved alone.
     /// </summary>
-    public async Task<IReadOnlyList<ReserveOutcome>> ReserveManyAsync(IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReserveResult>> ReserveManyAsync(IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ReserveOutcome>? outcomes;
+        IReadOnlyList<ReserveResult>? results;
         do
         {
-            outcomes = await db.InTransactionAsync((transaction, attempt) => TryReserveManyAsync(transaction, requests, attempt), cancellationToken);
+            results = await db.InTransactionAsync((transaction, attempt) => TryReserveManyAsync(transaction, requests, attempt), cancellationToken);
         }
-        while (outcomes is null);
+        while (results is null);
 
-        foreach (var held in outcomes.OfType<ReserveOutcome.Held>())
+        foreach (var held in results.OfType<ReserveResult.Held>())
         {
             metrics.Held();
             logger.LogDebug("Held stock on {LineCount} lines for order {OrderId}", held.Reservation.Lines.Count, held.Reservation.OrderId);
         }
 
-        return outcomes;
+        return results;
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
     /// total in one conditional update. Answers null, having changed nothing, when another writer took that stock or
     /// reserved one of the orders since the read.
     /// </summary>
-    private async Task<IReadOnlyList<ReserveOutcome>?> TryReserveManyAsync(
+    private async Task<IReadOnlyList<ReserveResult>?> TryReserveManyAsync(
         IDbContextTransaction transaction, IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
     {
         var orderIds = requests.Select(r => r.OrderId).ToList();
@@ -60,19 +60,19 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
 
         var now = clock.GetStoredNow().UtcDateTime;
         var taken = new Dictionary<int, int>();
-        var outcomes = new List<ReserveOutcome>(requests.Count);
+        var results = new List<ReserveResult>(requests.Count);
         foreach (var request in requests)
         {
             if (existing.TryGetValue(request.OrderId, out var reservation))
             {
-                outcomes.Add(new ReserveOutcome.Repeated(reservation));
+                results.Add(new ReserveResult.Repeated(reservation));
                 continue;
             }
 
             var shortOfStock = request.Lines.Where(l => stock.GetValueOrDefault(l.ProductId) < l.Quantity).Select(l => l.ProductId).Order().ToList();
             if (shortOfStock.Count > 0)
             {
-                outcomes.Add(new ReserveOutcome.ShortOfStock(request.OrderId, shortOfStock));
+                results.Add(new ReserveResult.ShortOfStock(request.OrderId, shortOfStock));
                 continue;
             }
 
@@ -91,7 +91,7 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
                 Lines = request.Lines.Select(l => new ReservationLine { ProductId = l.ProductId, Quantity = l.Quantity }).ToList()
             };
             db.Reservations.Add(held);
-            outcomes.Add(new ReserveOutcome.Held(held));
+            results.Add(new ReserveResult.Held(held));
         }
 
         // In one order of products, so that two batches taking the same products never wait for each other's locks.
@@ -114,7 +114,7 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return outcomes;
+        return results;
     }
 
     public Task<Reservation?> FindAsync(int orderId, CancellationToken cancellationToken) => FindReservation(db, orderId, cancellationToken);
@@ -220,15 +220,4 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
 
         return count;
     }
-}
-
-/// <summary>What a reserve did.</summary>
-public abstract record ReserveOutcome
-{
-    public sealed record Held(Reservation Reservation) : ReserveOutcome;
-
-    /// <summary>The order already has a reservation, in whatever state; nothing more was held.</summary>
-    public sealed record Repeated(Reservation Reservation) : ReserveOutcome;
-
-    public sealed record ShortOfStock(int OrderId, IReadOnlyList<int> ProductIds) : ReserveOutcome;
 }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.UserService.Identity;
 using Shop.UserService.Model;
-using IdentityOptions = Shop.UserService.Identity.IdentityOptions;
 
 namespace Shop.UserService.Data;
 
@@ -26,10 +25,10 @@ internal static class UsersSeed
     /// What every environment needs: the administrator and the service clients. It runs under the migration lease, so
     /// that replicas starting together make each once rather than racing to replace one another's.
     /// </summary>
-    public static async Task SeedAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task EnsureRequiredAccountsAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         await EnsureAdministratorAsync(db, services, cancellationToken);
-        await ServiceClients.RegisterAsync(services, services.GetRequiredService<IOptions<IdentityOptions>>().Value, cancellationToken);
+        await ServiceClients.RegisterAsync(services, services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value, cancellationToken);
     }
 
     /// <summary>
@@ -39,7 +38,7 @@ internal static class UsersSeed
     /// </summary>
     private static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var admin = services.GetRequiredService<IOptions<IdentityOptions>>().Value.Admin;
+        var admin = services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value.Admin;
         if (admin.Password is not { Length: > 0 } password)
         {
             return;

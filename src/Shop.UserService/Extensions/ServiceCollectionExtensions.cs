@@ -12,7 +12,6 @@ using Shop.UserService.Caching;
 using Shop.UserService.Data;
 using Shop.UserService.Identity;
 using Shop.UserService.Model;
-using IdentityOptions = Shop.UserService.Identity.IdentityOptions;
 
 namespace Shop.UserService.Extensions;
 
@@ -38,8 +37,8 @@ internal static class ServiceCollectionExtensions
     /// </summary>
     private static void AddIdentityProvider(this IHostApplicationBuilder builder)
     {
-        var identity = builder.Configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
-        builder.Services.Configure<IdentityOptions>(builder.Configuration.GetSection("Identity"));
+        var identity = builder.Configuration.GetSection("Identity").Get<ShopIdentityOptions>() ?? new ShopIdentityOptions();
+        builder.Services.Configure<ShopIdentityOptions>(builder.Configuration.GetSection("Identity"));
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeys>());
         builder.Services.AddHostedService<SigningKeyRefresh>();

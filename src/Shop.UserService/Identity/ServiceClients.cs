@@ -16,7 +16,7 @@ internal static class ServiceClients
     public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => ShopScopes.Audiences[scope]).Distinct();
 
     /// <summary>Registers each configured client with its current secret, replacing an older registration.</summary>
-    public static async Task RegisterAsync(IServiceProvider services, IdentityOptions options, CancellationToken cancellationToken)
+    public static async Task RegisterAsync(IServiceProvider services, ShopIdentityOptions options, CancellationToken cancellationToken)
     {
         var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
         foreach (var (clientId, secret) in options.Clients)

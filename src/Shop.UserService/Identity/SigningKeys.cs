@@ -21,7 +21,7 @@ namespace Shop.UserService.Identity;
 /// missing), for a deployment that manages the key itself, e.g. as a mounted secret; it is not rotated here.
 /// </para>
 /// </summary>
-public sealed class SigningKeys(IOptions<IdentityOptions> options, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SigningKeys> logger)
+public sealed class SigningKeys(IOptions<ShopIdentityOptions> options, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SigningKeys> logger)
     : IOptionsChangeTokenSource<OpenIddictServerOptions>
 {
     // Tokens are checked with a few minutes' leeway for clocks that differ; a retired key stays published that much longer.

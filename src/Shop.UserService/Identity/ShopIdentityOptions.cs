@@ -1,6 +1,10 @@
 namespace Shop.UserService.Identity;
 
-public sealed class IdentityOptions
+/// <summary>
+/// The <c>Identity</c> section: how the users service issues tokens, and the accounts it makes at start. Named apart
+/// from ASP.NET Core Identity's <c>IdentityOptions</c>, whose namespace this service imports for its password hasher.
+/// </summary>
+public sealed class ShopIdentityOptions
 {
     /// <summary>
     /// A PEM file with the RSA key that signs tokens, made when missing, for a deployment that manages the key itself.
@@ -16,7 +20,7 @@ public sealed class IdentityOptions
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>
     public Dictionary<string, string> Clients { get; set; } = [];
 
-    /// <summary>The administrator seeded in Development.</summary>
+    /// <summary>The administrator, made at start in every environment where a password is given.</summary>
     public AdminAccount Admin { get; set; } = new();
 
     public sealed class AdminAccount

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
+using Shop.OrderService.Ordering;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
-namespace Shop.OrderService.Ordering;
+namespace Shop.OrderService.Ordering.Idempotency;
 
 /// <summary>
 /// <c>POST /orders</c>: places an order through <see cref="OrderLifecycle"/>, and makes it safe to repeat with an
@@ -27,7 +28,7 @@ namespace Shop.OrderService.Ordering;
 /// stored none, or its order was undone, the repeat places the order itself.
 /// </para>
 /// </remarks>
-public sealed class OrderPlacement(
+public sealed class IdempotentPlacement(
     OrdersDbContext db, OrderLifecycle lifecycle, UsersClient users, TimeProvider clock, IOptions<OrderingOptions> options, IOptions<JsonOptions> json)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

@@ -5,25 +5,25 @@ using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 
-namespace Shop.OrderService.Ordering;
+namespace Shop.OrderService.Ordering.Batching;
 
 /// <summary>
-/// The steps of placing an order that write, carried out for the orders being placed together (<see cref="Batcher{TItem, TResult}"/>):
+/// The steps of placing an order that write, carried out for the orders being placed together (<see cref="BatchedStep{TItem, TResult}"/>):
 /// one commit stores them all as Pending, one call to the products service holds their stock and one confirms it, and
 /// one commit marks them Confirmed. Each order keeps its own outcome: one short of stock, or moved by recovery, does not
 /// change another's. Under load, most of an order's cost was these round trips and commits, each flushed to disk.
 /// </summary>
-public sealed class PlacementBatches : IAsyncDisposable
+public sealed class BatchedPlacementSteps : IAsyncDisposable
 {
-    private static readonly ActivitySource Activities = new(typeof(PlacementBatches).Assembly.GetName().Name!);
+    private static readonly ActivitySource Activities = new(typeof(BatchedPlacementSteps).Assembly.GetName().Name!);
 
     private readonly IServiceScopeFactory _scopes;
-    private readonly Batcher<Order, Order> _store;
-    private readonly Batcher<Order, ReservationOutcome> _reserve;
-    private readonly Batcher<int, ReservationOutcome> _confirm;
-    private readonly Batcher<int, bool> _markConfirmed;
+    private readonly BatchedStep<Order, Order> _store;
+    private readonly BatchedStep<Order, StockHold> _reserve;
+    private readonly BatchedStep<int, StockHold> _confirm;
+    private readonly BatchedStep<int, bool> _markConfirmed;
 
-    public PlacementBatches(IServiceScopeFactory scopes)
+    public BatchedPlacementSteps(IServiceScopeFactory scopes)
     {
         _scopes = scopes;
         _store = new(Activities, "store orders", StoreAllAsync, ReservationLimits.OrdersPerCall);
@@ -36,10 +36,10 @@ public sealed class PlacementBatches : IAsyncDisposable
     public Task<Order> StoreAsync(Order order, CancellationToken cancellationToken) => _store.RunAsync(order, cancellationToken);
 
     /// <summary>Holds the stock of every line of the order, or of none. Repeating it for the same order holds nothing more.</summary>
-    public Task<ReservationOutcome> ReserveAsync(Order order) => _reserve.RunAsync(order, CancellationToken.None);
+    public Task<StockHold> ReserveAsync(Order order) => _reserve.RunAsync(order, CancellationToken.None);
 
     /// <summary>Keeps the order's held stock for good.</summary>
-    public Task<ReservationOutcome> ConfirmAsync(int orderId) => _confirm.RunAsync(orderId, CancellationToken.None);
+    public Task<StockHold> ConfirmAsync(int orderId) => _confirm.RunAsync(orderId, CancellationToken.None);
 
     /// <summary>Marks a Pending order Confirmed; answers false when it is no longer Pending (recovery took it over).</summary>
     public Task<bool> MarkConfirmedAsync(int orderId) => _markConfirmed.RunAsync(orderId, CancellationToken.None);
@@ -73,7 +73,7 @@ public sealed class PlacementBatches : IAsyncDisposable
         }, CancellationToken.None);
     }
 
-    private async Task<IReadOnlyList<ReservationOutcome>> WithProductsAsync(Func<ProductsClient, Task<IReadOnlyList<ReservationOutcome>>> call)
+    private async Task<IReadOnlyList<StockHold>> WithProductsAsync(Func<ProductsClient, Task<IReadOnlyList<StockHold>>> call)
     {
         await using var scope = _scopes.CreateAsyncScope();
         return await call(scope.ServiceProvider.GetRequiredService<ProductsClient>());
@@ -81,7 +81,7 @@ public sealed class PlacementBatches : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Not on the caller's context, as in Batcher.DisposeAsync.
+        // Not on the caller's context, as in BatchedStep.DisposeAsync.
         await _store.DisposeAsync().ConfigureAwait(false);
         await _reserve.DisposeAsync().ConfigureAwait(false);
         await _confirm.DisposeAsync().ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Shop.OrderService.Ordering;
+namespace Shop.OrderService.Ordering.Batching;
 
 /// <summary>
 /// Runs one step for many callers at once. A caller's item waits while the step's previous run is busy, then goes with
@@ -12,7 +12,7 @@ namespace Shop.OrderService.Ordering;
 /// Each run is a trace of its own, named <c>name</c>, linked to the trace of every caller in it: a run serves many
 /// requests, so it belongs to none of them.
 /// </remarks>
-public sealed class Batcher<TItem, TResult> : IAsyncDisposable
+public sealed class BatchedStep<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ActivitySource _activities;
@@ -22,7 +22,7 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
     private readonly Task _loop;
 
     /// <param name="run">The step: one result for each item, in the items' order.</param>
-    public Batcher(ActivitySource activities, string name, Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch)
+    public BatchedStep(ActivitySource activities, string name, Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, int maxBatch)
     {
         (_activities, _name, _run, _maxBatch) = (activities, name, run, maxBatch);
         // Without the context of whoever builds it, so that the first caller's trace does not take in every later run.
@@ -37,7 +37,7 @@ public sealed class Batcher<TItem, TResult> : IAsyncDisposable
             Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(entry))
         {
-            throw new ObjectDisposedException(nameof(Batcher<TItem, TResult>), "The service is stopping.");
+            throw new ObjectDisposedException(nameof(BatchedStep<TItem, TResult>), "The service is stopping.");
         }
 
         return entry.Result.Task;
