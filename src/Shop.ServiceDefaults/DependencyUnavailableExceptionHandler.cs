@@ -8,12 +8,12 @@ namespace Shop.ServiceDefaults;
 
 /// <summary>
 /// Answers 503 with Retry-After, naming in <c>dependency</c> what is away: another service
-/// (<see cref="DependencyUnavailableException"/>) or the service's own database (<see cref="DatabaseOutage"/>).
+/// (<see cref="DependencyUnavailableException"/>) or the service's own database (<see cref="IServiceDatabase"/>).
 /// </summary>
 internal sealed class DependencyUnavailableExceptionHandler(
     IProblemDetailsService problemDetails,
     ILogger<DependencyUnavailableExceptionHandler> logger,
-    ServiceDatabase? database = null) : IExceptionHandler
+    IServiceDatabase? database = null) : IExceptionHandler
 {
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
 
@@ -40,7 +40,7 @@ internal sealed class DependencyUnavailableExceptionHandler(
                 problem.Detail = unavailable.Message;
                 problem.Extensions["dependency"] = unavailable.Dependency;
                 break;
-            case not null when database is not null && DatabaseOutage.IsOutage(exception):
+            case not null when database is not null && database.IsOutage(exception):
                 logger.LogWarning(exception, "Answering 503: the database {Database} is unavailable", database.Name);
                 problem.Detail = $"The database {database.Name} is unavailable.";
                 problem.Extensions["dependency"] = database.Name;

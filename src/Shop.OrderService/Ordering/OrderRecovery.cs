@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Data.Work;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 using Shop.ServiceDefaults;

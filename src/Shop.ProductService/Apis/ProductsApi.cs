@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Shop.Data.Persistence;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
 using Shop.Contracts;

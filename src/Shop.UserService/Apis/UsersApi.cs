@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.Data.Persistence;
 using Shop.ServiceDefaults;
 using Shop.UserService.Caching;
 using Shop.UserService.Data;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Data.Persistence;
 
 public static class PagingExtensions
 {

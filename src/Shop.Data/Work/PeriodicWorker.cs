@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Shop.Data.Providers;
+using Shop.ServiceDefaults;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Data.Work;
 
 /// <summary>
 /// A background job that runs a pass at start and then every <see cref="Interval"/>, each pass in a scope of its own.

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SQLitePCL;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Data.Providers;
 
 /// <summary>
 /// Lets this process's writes into a SQLite database take turns, first come first served, before they reach SQLite:

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Data.Providers;
 
 /// <summary>Tells a database that is away or overwhelmed, which a caller may wait out, from a fault in the request or the code.</summary>
 public static class DatabaseOutage

@@ -1,4 +1,4 @@
-namespace Shop.ServiceDefaults;
+namespace Shop.Data.Persistence;
 
 public static class StoredTime
 {
