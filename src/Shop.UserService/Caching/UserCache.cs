@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Caching.Redis;
 using Shop.Contracts;
 using Shop.ServiceDefaults;
 using StackExchange.Redis;

@@ -1,7 +1,8 @@
 using System.Threading.RateLimiting;
+using Shop.Caching.Redis;
 using StackExchange.Redis;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Caching.RateLimiting;
 
 /// <summary>
 /// A fixed-window limit that every replica of a service counts against together: the count of a partition's current

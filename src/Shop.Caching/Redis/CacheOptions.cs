@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Caching.Redis;
 
 /// <summary>How long a service waits for the shared cache (<c>Cache:*</c>), and how long it then goes without it.</summary>
 public sealed class CacheOptions

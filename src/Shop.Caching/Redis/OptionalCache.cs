@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.Caching.Redis;
 
 /// <summary>
 /// The shared cache as an option, never a dependency. A call that fails or takes longer than

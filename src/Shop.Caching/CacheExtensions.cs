@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Caching.RateLimiting;
+using Shop.Caching.Redis;
 using Shop.ServiceDefaults;
 using StackExchange.Redis;
 
@@ -47,6 +49,7 @@ public static class CacheExtensions
             timeout: TimeSpan.FromSeconds(2));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OptionalCache>();
+        builder.Services.AddSingleton<ISharedWindowFactory, SharedWindowFactory>();
         return builder;
     }
 }
