@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Caching.RateLimiting;
 using Shop.Caching.Redis;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.RateLimiting;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -47,7 +46,6 @@ public static class CacheExtensions
             name: connectionName,
             failureStatus: HealthStatus.Degraded,
             timeout: TimeSpan.FromSeconds(2));
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OptionalCache>();
         builder.Services.AddSingleton<ISharedWindowFactory, SharedWindowFactory>();
         return builder;

@@ -2,10 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
-using Shop.Data.Persistence;
 using Shop.Data.Providers;
 using Shop.Data.Work;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Microsoft.Extensions.Hosting;
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.RateLimiting;
+using Shop.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 

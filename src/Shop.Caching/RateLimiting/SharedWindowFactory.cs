@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Shop.Caching.Redis;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.RateLimiting;
 
 namespace Shop.Caching.RateLimiting;
 

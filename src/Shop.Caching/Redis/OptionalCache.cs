@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace Shop.Caching.Redis;

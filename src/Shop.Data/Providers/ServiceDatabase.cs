@@ -1,4 +1,5 @@
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+
 
 namespace Shop.Data.Providers;
 

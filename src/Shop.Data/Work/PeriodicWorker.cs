@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Data.Providers;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.Data.Work;
 

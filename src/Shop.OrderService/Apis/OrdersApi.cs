@@ -11,7 +11,8 @@ using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.OrderService.Apis;
 

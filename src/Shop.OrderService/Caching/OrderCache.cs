@@ -5,7 +5,6 @@ using Shop.Caching.Redis;
 using Shop.Contracts;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
-using Shop.ServiceDefaults;
 using StackExchange.Redis;
 using Order = Shop.OrderService.Model.Order;
 

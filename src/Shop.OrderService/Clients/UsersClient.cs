@@ -5,7 +5,8 @@ using Shop.Caching.Redis;
 using Shop.Contracts;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using StackExchange.Redis;
 
 namespace Shop.OrderService.Clients;

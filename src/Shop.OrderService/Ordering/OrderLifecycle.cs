@@ -6,7 +6,7 @@ using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.OrderService.Ordering;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Shop.Data.Work;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
-using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Ordering;
 

@@ -5,7 +5,7 @@ using Shop.Data.Persistence;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.ProductService.Apis;
 

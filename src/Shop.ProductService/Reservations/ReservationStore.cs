@@ -4,7 +4,6 @@ using Shop.Contracts;
 using Shop.Data.Persistence;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
-using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Reservations;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Shop.Data.Work;
-using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Reservations;
 

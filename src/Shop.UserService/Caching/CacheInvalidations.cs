@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Data.Persistence;
 using Shop.Data.Providers;
-using Shop.ServiceDefaults;
 using Shop.UserService.Data;
 using Shop.UserService.Model;
 

@@ -1,5 +1,4 @@
 using Shop.Data.Work;
-using Shop.ServiceDefaults;
 
 namespace Shop.UserService.Caching;
 

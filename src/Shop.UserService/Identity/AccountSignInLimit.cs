@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Data.Persistence;
-using Shop.ServiceDefaults;
 using Shop.UserService.Data;
 
 namespace Shop.UserService.Identity;

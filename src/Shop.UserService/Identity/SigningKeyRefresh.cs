@@ -1,6 +1,5 @@
 using Shop.Contracts;
 using Shop.Data.Work;
-using Shop.ServiceDefaults;
 
 namespace Shop.UserService.Identity;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Shop.Data.Persistence;
-using Shop.ServiceDefaults;
 using Shop.UserService.Data;
 using Shop.UserService.Model;
 

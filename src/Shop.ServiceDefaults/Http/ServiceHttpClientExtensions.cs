@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
-namespace System.Net.Http;
+namespace Shop.ServiceDefaults.Http;
 
 public static class ServiceHttpClientExtensions
 {

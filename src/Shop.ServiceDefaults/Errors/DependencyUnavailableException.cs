@@ -1,4 +1,4 @@
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Errors;
 
 /// <summary>A service this one depends on could not answer; the caller gets a 503 with Retry-After.</summary>
 public sealed class DependencyUnavailableException(string dependency, Exception? innerException = null)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Security;
 
 /// <summary>
 /// The bearer tokens this service has found valid, each remembered by the whole token until the earlier of its expiry

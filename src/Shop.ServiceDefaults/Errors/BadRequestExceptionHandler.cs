@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Errors;
 
 /// <summary>
 /// Answers a request that the framework could not read (a body that is not the JSON the endpoint takes, a

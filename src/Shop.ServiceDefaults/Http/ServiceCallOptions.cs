@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Http;
 
 /// <summary>How long a call to another service may take (<c>ServiceCalls:*</c>), before its caller answers 503.</summary>
 public sealed class ServiceCallOptions : IValidatableObject

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Errors;
 
 /// <summary>
 /// Answers 503 with Retry-After, naming in <c>dependency</c> what is away: another service

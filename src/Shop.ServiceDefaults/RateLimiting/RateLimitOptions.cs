@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.RateLimiting;
 
 /// <summary>How many writes a person (or an address without a token) may make a minute (<c>RateLimits:WritesPerMinute</c>).</summary>
 public sealed class RateLimitOptions

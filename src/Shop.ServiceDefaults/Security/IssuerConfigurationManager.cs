@@ -1,7 +1,8 @@
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Shop.ServiceDefaults.Errors;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Security;
 
 /// <summary>
 /// The token issuer's discovery document and keys, fetched and kept by the standard configuration manager. When

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.RateLimiting;
 
 /// <summary>
 /// Makes fixed-window limiters that every replica of the service counts against together; registered where the service

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Shop.ServiceDefaults.Errors;
 
-namespace Shop.ServiceDefaults;
+namespace Shop.ServiceDefaults.Security;
 
 /// <summary>
 /// Fetches the token issuer's keys again every <c>Identity:KeyRefreshInterval</c>, whether requests come or not, so that
