@@ -23,7 +23,7 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string ShopMeterPrefix = "Shop.";
 
-    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details and OpenAPI.</summary>
+    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI and the clock.</summary>
     /// <remarks>Each service calls <c>AddValidation()</c> itself: its source generator sees only the calling project's types.</remarks>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
