@@ -1,14 +1,13 @@
 using System.Runtime.ExceptionServices;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -58,7 +57,6 @@ public static class AuthenticationExtensions
                 };
                 configure?.Invoke(options);
             });
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new ValidatedTokens(keyRefreshInterval, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(IssuerMetadataClient))
@@ -93,17 +91,4 @@ public static class AuthenticationExtensions
     public static AuthorizationBuilder AddScopePolicy(this AuthorizationBuilder authorization, string scope, bool orSignedInUser = false) =>
         authorization.AddPolicy(ShopPolicies.Scope(scope), policy => policy.RequireAssertion(context =>
             context.User.HasScope(scope) || (orSignedInUser && context.User.IsSignedInUser())));
-
-    /// <summary>Whether the token was issued to a person (a customer or an admin), not to a service.</summary>
-    public static bool IsSignedInUser(this ClaimsPrincipal principal) =>
-        principal.IsInRole(ShopRoles.Customer) || principal.IsInRole(ShopRoles.Admin);
-
-    public static bool IsAdmin(this ClaimsPrincipal principal) => principal.IsInRole(ShopRoles.Admin);
-
-    /// <summary>The user id of a person's token; null for a service token.</summary>
-    public static int? UserId(this ClaimsPrincipal principal) =>
-        principal.IsSignedInUser() && int.TryParse(principal.FindFirstValue(ShopIdentity.SubjectClaim), out var id) ? id : null;
-
-    public static bool HasScope(this ClaimsPrincipal principal, string scope) =>
-        principal.FindAll(ShopIdentity.ScopeClaim).Any(claim => claim.Value.Split(' ').Contains(scope, StringComparer.Ordinal));
 }

@@ -1,19 +1,19 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using Polly;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -23,7 +23,7 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string ShopMeterPrefix = "Shop.";
 
-    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details and OpenAPI.</summary>
+    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI and the clock.</summary>
     /// <remarks>Each service calls <c>AddValidation()</c> itself: its source generator sees only the calling project's types.</remarks>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -34,8 +34,10 @@ public static class Extensions
 
         builder.Services.AddServiceDiscovery();
 
-        var calls = builder.Configuration.GetSection(ServiceCallOptions.Section).Get<ServiceCallOptions>() ?? new ServiceCallOptions();
-        Validator.ValidateObject(calls, new ValidationContext(calls), validateAllProperties: true);
+        // One clock for every service and background job, which a test can replace.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<ServiceCallOptions>().BindConfiguration(ServiceCallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Calls between services are traced and measured; the factory's log scope and start and end lines per call
@@ -49,14 +51,18 @@ public static class Extensions
                     && HttpClientResiliencePredicates.IsTransient(args.Outcome));
                 // Fail within seconds rather than half a minute, so that callers get a prompt 503.
                 options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                options.AttemptTimeout.Timeout = calls.AttemptTimeout;
-                options.TotalRequestTimeout.Timeout = calls.TotalTimeout;
                 // After half of at least five attempts in thirty seconds fail, calls are refused at once for five
-                // seconds: callers get a fast 503 instead of piling up requests on a service that is away. (The
-                // window must hold two attempts at least.)
-                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * calls.AttemptTimeout.TotalSeconds));
+                // seconds: callers get a fast 503 instead of piling up requests on a service that is away.
                 options.CircuitBreaker.MinimumThroughput = 5;
                 options.CircuitBreaker.FailureRatio = 0.5;
+            })
+            .Configure((options, services) =>
+            {
+                var calls = services.GetRequiredService<IOptions<ServiceCallOptions>>().Value;
+                options.AttemptTimeout.Timeout = calls.AttemptTimeout;
+                options.TotalRequestTimeout.Timeout = calls.TotalTimeout;
+                // The circuit's window must hold two attempts at least.
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, 2 * calls.AttemptTimeout.TotalSeconds));
             })
             // One circuit per service called: without this, every client shares one breaker, and an outage of
             // the users service would also cut off calls to the products service.

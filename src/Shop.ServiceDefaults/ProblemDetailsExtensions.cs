@@ -5,11 +5,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -112,17 +111,4 @@ public static partial class ProblemDetailsExtensions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0} ms")]
     private static partial void LogFailedRequest(ILogger logger, string method, PathString path, int statusCode, double elapsedMilliseconds);
-
-    /// <summary>Refuses request bodies over <paramref name="bytes"/> with a 413 problem.</summary>
-    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequestSizeLimitAttribute(bytes));
-
-    /// <summary>Authenticates bearer tokens, authorizes, then rate-limits: in that order, so that limits know the user.</summary>
-    public static WebApplication UseDefaultSecurity(this WebApplication app)
-    {
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-        return app;
-    }
 }

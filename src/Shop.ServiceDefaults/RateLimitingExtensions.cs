@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.RateLimiting;
+using Shop.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -44,11 +46,11 @@ public static class RateLimitingExtensions
 
     /// <summary>
     /// A fixed window of <paramref name="permitLimit"/> for <paramref name="partition"/>, shared by every replica through
-    /// the cache where the service has one (<see cref="SharedWindowLimiter"/>), else this process's own.
+    /// the cache where the service has one (<see cref="ISharedWindowFactory"/>), else this process's own.
     /// </summary>
     public static RateLimitPartition<string> SharedOrLocalWindow(this IServiceProvider services, string partition, int permitLimit, TimeSpan window) =>
-        services.GetService<OptionalCache>() is { } cache
-            ? RateLimitPartition.Get(partition, _ => new SharedWindowLimiter(partition, permitLimit, window, cache, services.GetRequiredService<TimeProvider>()))
+        services.GetService<ISharedWindowFactory>() is { } shared
+            ? RateLimitPartition.Get(partition, _ => shared.Create(partition, permitLimit, window))
             : RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window });
 
     /// <summary>Answers a refused request with a 429 problem and, when the limiter knows it, Retry-After.</summary>

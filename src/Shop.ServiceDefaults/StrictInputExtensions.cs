@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Microsoft.Extensions.Hosting;
 

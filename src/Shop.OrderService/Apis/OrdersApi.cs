@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.Data.Persistence;
 using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
 using Shop.OrderService.Ordering.Idempotency;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.OrderService.Apis;
 

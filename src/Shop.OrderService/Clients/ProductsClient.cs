@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using Shop.Contracts;
 using Shop.OrderService.Model;
+using Shop.ServiceDefaults.Http;
 
 namespace Shop.OrderService.Clients;
 

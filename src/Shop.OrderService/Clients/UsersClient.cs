@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Caching.Redis;
 using Shop.Contracts;
 using Shop.OrderService.Model;
 using Shop.OrderService.Ordering;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using StackExchange.Redis;
 
 namespace Shop.OrderService.Clients;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Contracts;
 using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
@@ -16,17 +15,11 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddServiceDatabase<OrdersDbContext, PostgresOrdersDbContext>(ShopResources.OrdersDatabase);
-        builder.AddOptionalRedisClient(ShopResources.Cache);
+        builder.AddPeerClients();
+        builder.AddOrderCache();
 
-        builder.AddServiceIdentity(ShopServices.Orders, ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead);
-        builder.AddServiceClient<UsersClient>(ShopServices.Users);
-        builder.AddServiceClient<ProductsClient>(ShopServices.Products);
-
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<OrderMetrics>();
-        builder.Services.AddSingleton<OrderCache>();
-        builder.Services.AddHostedService<OrderCacheRepair>();
         builder.Services.AddSingleton<BatchedPlacementSteps>();
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<IdempotentPlacement>();
@@ -35,5 +28,21 @@ internal static class ServiceCollectionExtensions
         builder.AddDefaultAuthentication(ShopServices.Orders);
         builder.AddDefaultRateLimiting();
         return builder;
+    }
+
+    /// <summary>Clients of the users and products services, whose calls carry this service's own token.</summary>
+    private static void AddPeerClients(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceIdentity(ShopServices.Orders, ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead);
+        builder.AddServiceClient<UsersClient>(ShopServices.Users);
+        builder.AddServiceClient<ProductsClient>(ShopServices.Products);
+    }
+
+    /// <summary>The shared cache, and the orders each replica keeps in memory.</summary>
+    private static void AddOrderCache(this IHostApplicationBuilder builder)
+    {
+        builder.AddOptionalRedisClient(ShopResources.Cache);
+        builder.Services.AddSingleton<OrderCache>();
+        builder.Services.AddHostedService<OrderCacheRepair>();
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shop.Data.Work;
 using Shop.OrderService.Data;
 using Shop.OrderService.Model;
-using Shop.ServiceDefaults;
 
 namespace Shop.OrderService.Ordering;
 

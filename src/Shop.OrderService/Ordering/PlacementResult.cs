@@ -5,7 +5,7 @@ namespace Shop.OrderService.Ordering;
 
 /// <summary>
 /// What placing an order came to: placed, or refused for a reason the customer can act on. A dependency that cannot
-/// answer is not a result but a <see cref="ServiceDefaults.DependencyUnavailableException"/>. The API edge alone turns
+/// answer is not a result but a <see cref="ServiceDefaults.Errors.DependencyUnavailableException"/>. The API edge alone turns
 /// a result into an HTTP answer.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "outcome")]

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.ProductService.Model;
 using Shop.ProductService.Reservations;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.ProductService.Apis;
 

@@ -1,7 +1,6 @@
 using Shop.ProductService.Data;
 using Shop.ProductService.Reservations;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Extensions;
 
@@ -12,8 +11,7 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddServiceDatabase<ProductsDbContext, PostgresProductsDbContext>(ShopResources.ProductsDatabase);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<ReservationOptions>(builder.Configuration.GetSection("Reservations"));
+        builder.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Input;
 
 namespace Shop.ProductService.Model;
 

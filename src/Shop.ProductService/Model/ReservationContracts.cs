@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Input;
 
 namespace Shop.ProductService.Model;
 

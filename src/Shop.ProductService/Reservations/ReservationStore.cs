@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Shop.Contracts;
+using Shop.Data.Persistence;
 using Shop.ProductService.Data;
 using Shop.ProductService.Model;
-using Shop.ServiceDefaults;
 
 namespace Shop.ProductService.Reservations;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Shop.ServiceDefaults;
+using Shop.Data.Work;
 
 namespace Shop.ProductService.Reservations;
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.ServiceDefaults.Errors;
 using Shop.UserService.Data;
 using Shop.UserService.Identity;
 using Shop.UserService.Model;

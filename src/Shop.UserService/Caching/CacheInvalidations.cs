@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Shop.ServiceDefaults;
+using Shop.Data.Persistence;
+using Shop.Data.Providers;
 using Shop.UserService.Data;
 using Shop.UserService.Model;
 

@@ -1,14 +1,18 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Caching.Redis;
 using Shop.Contracts;
-using Shop.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Shop.UserService.Caching;
 
 public sealed class UserCacheOptions
 {
+    public const string Section = "UserCache";
+
+    [Range(typeof(TimeSpan), "00:00:00.001", "30.00:00:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(10);
 }
 

@@ -1,4 +1,4 @@
-using Shop.ServiceDefaults;
+using Shop.Data.Work;
 
 namespace Shop.UserService.Caching;
 

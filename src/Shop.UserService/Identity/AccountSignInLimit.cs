@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Shop.ServiceDefaults;
+using Shop.Data.Persistence;
 using Shop.UserService.Data;
 
 namespace Shop.UserService.Identity;

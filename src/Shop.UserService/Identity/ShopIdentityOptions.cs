@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Shop.UserService.Identity;
 
 /// <summary>
@@ -6,15 +8,19 @@ namespace Shop.UserService.Identity;
 /// </summary>
 public sealed class ShopIdentityOptions
 {
+    public const string Section = "Identity";
+
     /// <summary>
     /// A PEM file with the RSA key that signs tokens, made when missing, for a deployment that manages the key itself.
     /// Unset, the key is kept in the users database (<see cref="SigningKeys"/>).
     /// </summary>
     public string? SigningKeyPath { get; set; }
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How long a new signing key is published before it signs: longer than every service takes to fetch the key set.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>

@@ -1,5 +1,5 @@
 using Shop.Contracts;
-using Shop.ServiceDefaults;
+using Shop.Data.Work;
 
 namespace Shop.UserService.Identity;
 

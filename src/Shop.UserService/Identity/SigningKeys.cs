@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
-using Shop.ServiceDefaults;
+using Shop.Data.Persistence;
 using Shop.UserService.Data;
 using Shop.UserService.Model;
 

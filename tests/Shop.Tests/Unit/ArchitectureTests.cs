@@ -17,9 +17,11 @@ public sealed partial class ArchitectureTests
     {
         { "Shop.Contracts", [] },
         { "Shop.ServiceDefaults", ["Shop.Contracts"] },
-        { "Shop.UserService", ["Shop.Contracts", "Shop.ServiceDefaults"] },
-        { "Shop.ProductService", ["Shop.Contracts", "Shop.ServiceDefaults"] },
-        { "Shop.OrderService", ["Shop.Contracts", "Shop.ServiceDefaults"] },
+        { "Shop.Data", ["Shop.Contracts", "Shop.ServiceDefaults"] },
+        { "Shop.Caching", ["Shop.ServiceDefaults"] },
+        { "Shop.UserService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
+        { "Shop.ProductService", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
+        { "Shop.OrderService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
         { "Shop.AppHost", ["Shop.Contracts", "Shop.OrderService", "Shop.ProductService", "Shop.UserService"] }
     };
 

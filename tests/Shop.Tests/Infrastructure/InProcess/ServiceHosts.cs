@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Shop.OrderService.Clients;
 using Shop.OrderService.Data;
 using Shop.ProductService.Data;
+using Shop.ServiceDefaults.Http;
 using Shop.UserService.Data;
 
 namespace Shop.Tests.Infrastructure.InProcess;
