@@ -44,12 +44,11 @@ public static class RateLimitingExtensions
 
     /// <summary>
     /// A fixed window of <paramref name="permitLimit"/> for <paramref name="partition"/>, shared by every replica through
-    /// the cache where the service has one (<see cref="SharedWindowLimiter"/>), else this process's own.
+    /// the cache where the service has one, else this process's own (<see cref="SharedWindowLimiter"/>), on the service's clock.
     /// </summary>
     public static RateLimitPartition<string> SharedOrLocalWindow(this IServiceProvider services, string partition, int permitLimit, TimeSpan window) =>
-        services.GetService<OptionalCache>() is { } cache
-            ? RateLimitPartition.Get(partition, _ => new SharedWindowLimiter(partition, permitLimit, window, cache, services.GetRequiredService<TimeProvider>()))
-            : RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window });
+        RateLimitPartition.Get(partition, _ => new SharedWindowLimiter(
+            partition, permitLimit, window, services.GetService<OptionalCache>(), services.GetRequiredService<TimeProvider>()));
 
     /// <summary>Answers a refused request with a 429 problem and, when the limiter knows it, Retry-After.</summary>
     public static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)

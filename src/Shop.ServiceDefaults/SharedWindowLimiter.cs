@@ -6,26 +6,53 @@ namespace Shop.ServiceDefaults;
 /// <summary>
 /// A fixed-window limit that every replica of a service counts against together: the count of a partition's current
 /// window is a cache entry (<c>limits:{partition}:{window}</c>), incremented by each request and expiring with the
-/// window. While the cache cannot be reached (<see cref="OptionalCache"/>), this replica counts alone, in memory, to
-/// the same limit: the limit then holds per replica, and is never lifted.
+/// window. Without a cache, or while it cannot be reached (<see cref="OptionalCache"/>), this replica counts alone, in
+/// memory, to the same limit: the limit then holds per replica, and is never lifted. Both counts read
+/// <paramref name="clock"/>, so that a test on a fake clock decides when a window ends, not the machine's speed.
 /// </summary>
-public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeSpan window, OptionalCache cache, TimeProvider clock) : RateLimiter
+public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeSpan window, OptionalCache? cache, TimeProvider clock) : RateLimiter
 {
     private static readonly RateLimitLease Granted = new Lease(acquired: true, retryAfter: null);
 
     // The cache is asked only asynchronously: a synchronous attempt says "not now", and the middleware then awaits AcquireAsync.
     private static readonly RateLimitLease AskAsynchronously = new Lease(acquired: false, retryAfter: null);
 
-    private readonly FixedWindowRateLimiter _alone = new(new FixedWindowRateLimiterOptions
+    private readonly Lock _gate = new();
+
+    // The windows this replica counts alone in follow each other from its first request in the partition.
+    private readonly DateTimeOffset _firstWindowStart = clock.GetUtcNow();
+    private long _aloneWindow;
+    private int _aloneCount;
+    private long _granted;
+    private long _refused;
+
+    public override TimeSpan? IdleDuration
     {
-        PermitLimit = permitLimit,
-        Window = window,
-        QueueLimit = 0
-    });
+        get
+        {
+            lock (_gate)
+            {
+                var now = clock.GetUtcNow();
+                var idleSince = _aloneCount > 0 ? AloneWindowEnd(_aloneWindow) : _firstWindowStart;
+                return now < idleSince ? null : now - idleSince;
+            }
+        }
+    }
 
-    public override TimeSpan? IdleDuration => _alone.IdleDuration;
-
-    public override RateLimiterStatistics? GetStatistics() => _alone.GetStatistics();
+    public override RateLimiterStatistics? GetStatistics()
+    {
+        lock (_gate)
+        {
+            var counted = _aloneWindow == AloneWindowAt(clock.GetUtcNow()) ? _aloneCount : 0;
+            return new RateLimiterStatistics
+            {
+                CurrentAvailablePermits = permitLimit - counted,
+                CurrentQueuedCount = 0,
+                TotalSuccessfulLeases = Interlocked.Read(ref _granted),
+                TotalFailedLeases = Interlocked.Read(ref _refused)
+            };
+        }
+    }
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => AskAsynchronously;
 
@@ -35,7 +62,7 @@ public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeS
         var current = now.UtcTicks / window.Ticks;
         var remaining = new DateTimeOffset((current + 1) * window.Ticks, TimeSpan.Zero) - now;
         RedisKey key = $"limits:{partition}:{current}";
-        var count = await cache.TryAsync<long?>(async database =>
+        var count = cache is null ? null : await cache.TryAsync<long?>(async database =>
         {
             var transaction = database.CreateTransaction();
             var counted = transaction.StringIncrementAsync(key, permitCount);
@@ -44,23 +71,38 @@ public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeS
             return await counted;
         }, null);
 
-        if (count is null)
-        {
-            return await _alone.AcquireAsync(permitCount, cancellationToken);
-        }
-
-        return count <= permitLimit ? Granted : new Lease(acquired: false, retryAfter: remaining);
+        var lease = count is null ? CountAlone(permitCount)
+            : count <= permitLimit ? Granted
+            : new Lease(acquired: false, retryAfter: remaining);
+        Interlocked.Increment(ref lease.IsAcquired ? ref _granted : ref _refused);
+        return lease;
     }
 
-    protected override void Dispose(bool disposing)
+    private RateLimitLease CountAlone(int permitCount)
     {
-        if (disposing)
+        lock (_gate)
         {
-            _alone.Dispose();
-        }
+            var now = clock.GetUtcNow();
+            var current = AloneWindowAt(now);
+            if (current != _aloneWindow)
+            {
+                _aloneWindow = current;
+                _aloneCount = 0;
+            }
 
-        base.Dispose(disposing);
+            if (_aloneCount + permitCount > permitLimit)
+            {
+                return new Lease(acquired: false, retryAfter: AloneWindowEnd(current) - now);
+            }
+
+            _aloneCount += permitCount;
+            return Granted;
+        }
     }
+
+    private long AloneWindowAt(DateTimeOffset now) => (now - _firstWindowStart).Ticks / window.Ticks;
+
+    private DateTimeOffset AloneWindowEnd(long aloneWindow) => _firstWindowStart + ((aloneWindow + 1) * window);
 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
     {
