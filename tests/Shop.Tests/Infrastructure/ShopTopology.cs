@@ -75,9 +75,9 @@ public sealed class ShopTopology : IAsyncDisposable
     public string Provider => TestDatabase.Provider;
 
     /// <summary>A service's database, e.g. <c>ordersdb</c>, for tests that play a crash by writing to it.</summary>
-    public async Task<ServiceDatabase> DatabaseAsync(string database) => Provider == DataProviders.Postgres
+    public async Task<DatabaseBackdoor> DatabaseAsync(string database) => Provider == DataProviders.Postgres
         ? new(Provider, await _app.GetConnectionStringAsync(database) ?? throw new InvalidOperationException($"{database} has no connection string."))
-        : ServiceDatabase.SqliteFile(Path.Combine(DataDirectory, database + ".db"));
+        : DatabaseBackdoor.SqliteFile(Path.Combine(DataDirectory, database + ".db"));
 
     /// <summary>The session of a customer registered by <see cref="ShopApi.CreateCustomerAsync"/>.</summary>
     public ShopSession Customer(int userId) => _customers[userId];

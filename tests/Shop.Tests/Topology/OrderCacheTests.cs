@@ -27,7 +27,7 @@ public sealed class OrderCacheTests(SharedTopologyFixture fixture) : SharedTopol
         var cancelled = await (await customer.PostAsync($"/orders/{placed.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", cancelled.Status);
         var read = await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
-        Assert.Equal(("Cancelled", ServiceDatabase.ChangedCurrency), (read.Status, read.Currency));
+        Assert.Equal(("Cancelled", DatabaseBackdoor.ChangedCurrency), (read.Status, read.Currency));
         Assert.Equal(10, await Shop.StockAsync(product.Id));
     }
 

@@ -12,20 +12,18 @@ namespace Shop.Tests.Topology;
 [Collection(OtherOutagesCollection.Name)]
 public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : IsolatedTopologyTests(fixture)
 {
-    private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     [Fact]
     public async Task APendingOrderWhoseStockIsHeldIsConfirmed()
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var orders = await Shop.DatabaseAsync(ShopResources.OrdersDatabase);
-        var orderId = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, placedAt: DateTime.UtcNow);
+        var orderId = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, DatabaseBackdoor.NotDueUntilBackdated);
         var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
         // The stop was long ago: recovery takes the order over at its next pass, while its stock is still held.
-        await orders.BackdateOrderAsync(orderId, LongAgo);
+        await orders.BackdateOrderAsync(orderId, DatabaseBackdoor.LongAgo);
 
         var order = await Eventually.ReturnsAsync(async () =>
         {
@@ -43,7 +41,7 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var orderId = await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, LongAgo);
+        var orderId = await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, DatabaseBackdoor.LongAgo);
 
         // Undone means released, then removed: a Failed order is hidden (404) while its release is still on its way.
         await Eventually.HoldsAsync(async () =>

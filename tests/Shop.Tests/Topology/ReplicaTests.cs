@@ -15,8 +15,6 @@ namespace Shop.Tests.Topology;
 [Collection(ReplicasCollection.Name)]
 public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
 {
-    private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -133,13 +131,13 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         var user = await shop.CreateCustomerAsync();
         var product = await shop.CreateProductAsAdminAsync(stock: 10);
         var orders = await shop.DatabaseAsync(ShopResources.OrdersDatabase);
-        var held = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, placedAt: DateTime.UtcNow);
+        var held = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, DatabaseBackdoor.NotDueUntilBackdated);
         var reserve = await shop.Service.Products.PostAsJsonAsync("/reservations",
             new { orderId = held, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
-        var undone = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, LongAgo);
+        var undone = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, DatabaseBackdoor.LongAgo);
         // Both are due at the next pass of either replica.
-        await orders.BackdateOrderAsync(held, LongAgo);
+        await orders.BackdateOrderAsync(held, DatabaseBackdoor.LongAgo);
 
         var confirmed = $"Recovered order {held}:";
         var undoneLine = $"Undid order {undone}:";
@@ -331,7 +329,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         for (var replica = 0; replica < ReplicaTopologyFixture.Replicas; replica++)
         {
             var read = await replicas[replica].GetAsync<OrderDto>($"/orders/{order.Id}");
-            Assert.Equal(("Cancelled", ServiceDatabase.ChangedCurrency), (read.Status, read.Currency));
+            Assert.Equal(("Cancelled", DatabaseBackdoor.ChangedCurrency), (read.Status, read.Currency));
         }
     }
 
@@ -357,7 +355,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         // The other replica kept the order, did not read it while the cache hung, and would keep it for minutes more.
         await Eventually.HoldsAsync(async () => (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Status == "Cancelled",
             "The other replica still showed the order as Confirmed after the cache came back.");
-        Assert.Equal(ServiceDatabase.ChangedCurrency, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
+        Assert.Equal(DatabaseBackdoor.ChangedCurrency, (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Currency);
     }
 
     [Fact]
@@ -376,12 +374,12 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
             "The other orders replica did not use the restarted cache again.");
 
         var read = await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}");
-        Assert.Equal(("Cancelled", ServiceDatabase.ChangedCurrency), (read.Status, read.Currency));
+        Assert.Equal(("Cancelled", DatabaseBackdoor.ChangedCurrency), (read.Status, read.Currency));
     }
 
     /// <summary>
     /// A Confirmed order that every orders replica has read and keeps: its row's currency is then changed to
-    /// <see cref="ServiceDatabase.ChangedCurrency"/>, and every replica still shows the currency it was placed in. Clients of the
+    /// <see cref="DatabaseBackdoor.ChangedCurrency"/>, and every replica still shows the currency it was placed in. Clients of the
     /// replicas carry the customer's token.
     /// </summary>
     private static async Task<(OrderDto Order, ReplicaClients Replicas)> OrderKeptByEveryReplicaAsync(ShopTopology shop)

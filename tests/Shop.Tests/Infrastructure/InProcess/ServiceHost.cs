@@ -53,7 +53,7 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     public string DatabaseFile => Path.Combine(DataDirectory, DatabaseName + ".db");
 
     /// <summary>The service's database, for tests that play a crash by writing to it.</summary>
-    public ServiceDatabase Database => ServiceDatabase.SqliteFile(DatabaseFile);
+    public DatabaseBackdoor Database => DatabaseBackdoor.SqliteFile(DatabaseFile);
 
     /// <summary>Settings of this service, as the AppHost would pass them.</summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];
