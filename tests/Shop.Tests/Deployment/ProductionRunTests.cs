@@ -51,7 +51,7 @@ public sealed class ProductionRunTests
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
             using var users = Client(ports[ShopServices.Users]);
-            var admin = await ShopTopology.SignInAsync(users, ShopTopology.AdminEmail, secret["admin-password"]);
+            var admin = await ShopTopology.SignInAsync(users, AppHostSettings.AdminEmail, secret["admin-password"]);
             using var products = Client(ports[ShopServices.Products], admin);
             var product = await (await products.PostAsJsonAsync("/products",
                 new { sku = ShopApi.Unique("SKU"), name = "Kettle", price = 20m, currency = "EUR", stock = 5 }, Cancellation)).ReadAsync<ProductDto>(HttpStatusCode.Created);

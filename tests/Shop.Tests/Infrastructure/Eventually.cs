@@ -16,6 +16,21 @@ public static class Eventually
         ReturnsAsync(async () => await condition() ? because : null, because, within);
 
     /// <summary>
+    /// Asserts that <paramref name="condition"/> holds at every poll for <paramref name="during"/>: for what must not
+    /// happen again (a second recovery of one order, say), watched over a span in which it would have.
+    /// </summary>
+    public static async Task HoldsThroughoutAsync(Func<Task<bool>> condition, string because, TimeSpan during)
+    {
+        var end = DateTime.UtcNow + during;
+        do
+        {
+            Assert.True(await condition(), because);
+            await Task.Delay(PollInterval, TestContext.Current.CancellationToken);
+        }
+        while (DateTime.UtcNow < end);
+    }
+
+    /// <summary>
     /// Polls <paramref name="probe"/> until it answers a value, for at most <paramref name="within"/> (a minute), and
     /// answers that value. A probe that throws has answered nothing yet: it is asked again until the deadline, and the
     /// failure then reports the last exception.

@@ -37,8 +37,6 @@ public sealed class ShopTopology : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    public const string AdminEmail = "admin@shop.example";
-
     private readonly DistributedApplication _app;
     private readonly string? _ownedDataDirectory;
     private readonly ConcurrentDictionary<int, ShopSession> _customers = new();
@@ -56,7 +54,7 @@ public sealed class ShopTopology : IAsyncDisposable
         Anonymous = new ShopSession(name => app.CreateHttpClient(name), null);
     }
 
-    /// <summary>The administrator (<c>admin@shop.example</c>), signed in.</summary>
+    /// <summary>The administrator (<see cref="AppHostSettings.AdminEmail"/>), signed in.</summary>
     public ShopSession Admin { get; private set; } = null!;
 
     /// <summary>The orders service's own identity (client credentials), as it calls the other services.</summary>
@@ -95,7 +93,7 @@ public sealed class ShopTopology : IAsyncDisposable
 
     /// <summary>Signs in with the password grant at <paramref name="users"/>, e.g. one replica; the response is the caller's to check.</summary>
     public static Task<HttpResponseMessage> RequestTokenAsync(HttpClient users, string email, string password) =>
-        users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "password",
             ["username"] = email,
@@ -146,10 +144,8 @@ public sealed class ShopTopology : IAsyncDisposable
             [
                 $"Cache:Host={cacheHost ?? LocalCacheHost}",
                 .. TestDatabase.Provider == DataProviders.Postgres ? ["Data:PostgresHost=local"] : Array.Empty<string>(),
-                $"Data:Directory={directory}",
-                $"Parameters:admin-password={adminPassword}",
+                .. AppHostSettings.Topology(directory, adminPassword, ordersClientSecret),
                 $"Parameters:{ShopResources.Postgres}-password={postgresPassword}",
-                $"Parameters:orders-client-secret={ordersClientSecret}",
                 // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
@@ -163,7 +159,7 @@ public sealed class ShopTopology : IAsyncDisposable
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
-            topology.Admin = topology.SessionWith(await topology.SignInAsync(AdminEmail, adminPassword));
+            topology.Admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
             topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
             // meanwhile goes without the cache: the tests start once the services that use it have reached it.
@@ -429,12 +425,12 @@ public sealed class ShopTopology : IAsyncDisposable
 
     private async Task<string> ClientCredentialsTokenAsync(string secret)
     {
-        var response = await Anonymous.Users.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await Anonymous.Users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = ShopServices.Orders,
             ["client_secret"] = secret,
-            ["scope"] = "reservations catalog.read users.read"
+            ["scope"] = string.Join(' ', ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead)
         }), TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"The orders client could not get a token: {body}");

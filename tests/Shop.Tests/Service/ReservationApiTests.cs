@@ -8,7 +8,7 @@ namespace Shop.Tests.Service;
 /// <summary>The products service's reservation API, as the orders service uses it.</summary>
 public sealed class ReservationApiTests(InProcessServicesFixture services) : IDisposable
 {
-    private readonly HttpClient _service = services.Products.As(Caller.Service("reservations"));
+    private readonly HttpClient _service = services.Products.As(Caller.Service(ShopScopes.Reservations));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

@@ -22,7 +22,7 @@ public sealed class ReservationMetricsTests
         using var held = Collect(products, "shop.reservations.held");
         using var confirmed = Collect(products, "shop.reservations.confirmed");
         using var released = Collect(products, "shop.reservations.released");
-        using var service = products.As(Caller.Service("reservations"));
+        using var service = products.As(Caller.Service(ShopScopes.Reservations));
 
         await (await ReserveAsync(service, 1, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.Created);
         await (await ReserveAsync(service, 1, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.OK);
@@ -47,7 +47,7 @@ public sealed class ReservationMetricsTests
         };
         var product = await products.CreateProductAsync();
         using var released = Collect(products, "shop.reservations.released");
-        using var service = products.As(Caller.Service("reservations"));
+        using var service = products.As(Caller.Service(ShopScopes.Reservations));
 
         await (await ReserveAsync(service, 2, product.Id)).ReadAsync<ReservationDto>(HttpStatusCode.Created);
         Assert.Empty(released.GetMeasurementSnapshot());

@@ -18,10 +18,10 @@ public sealed class SignInTests(InProcessServicesFixture services)
     {
         await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
 
-        var admin = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
+        var admin = await production.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword);
         Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var anonymous = production.As(Caller.Anonymous);
-        var orders = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        var orders = await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = ShopServices.Orders,
@@ -31,7 +31,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
-        Assert.Equal([UsersServiceHost.AdminEmail], users.Items.Select(u => u.Email));
+        Assert.Equal([AppHostSettings.AdminEmail], users.Items.Select(u => u.Email));
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
     public async Task AChangedAdministratorPasswordTakesEffectAtTheNextStart()
     {
         await using var first = new UsersServiceHost();
-        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
 
         await using var restarted = new UsersServiceHost(settings:
         [
@@ -50,8 +50,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
             ("Identity:Admin:Password", "a new password for the administrator")
         ]);
 
-        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, "a new password for the administrator")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(AppHostSettings.AdminEmail, "a new password for the administrator")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
 
         using var anonymous = Users.As(Caller.Anonymous);
-        var response = await anonymous.PostAsync("/connect/token", content, TestContext.Current.CancellationToken);
+        var response = await anonymous.PostAsync(ShopIdentity.TokenPath, content, TestContext.Current.CancellationToken);
 
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"Got {(int)response.StatusCode}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

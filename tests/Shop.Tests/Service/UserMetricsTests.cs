@@ -64,7 +64,7 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
         var email = await RegisterAsync(users);
         var id = await IdOfAsync(users, email);
         using var lookups = Collect(users, "shop.user_cache.lookups");
-        using var orders = users.As(Caller.Service("users.read"));
+        using var orders = users.As(Caller.Service(ShopScopes.UsersRead));
 
         await orders.GetAsync<UserDto>($"/users/{id}");
         await orders.GetAsync<UserDto>($"/users/{id}");
@@ -91,7 +91,7 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
     private static async Task<HttpResponseMessage> SignInAsync(UsersServiceHost users, string email, string password)
     {
         using var anonymous = users.As(Caller.Anonymous);
-        return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        return await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "password",
             ["username"] = email,

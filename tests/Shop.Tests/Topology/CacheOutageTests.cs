@@ -79,9 +79,10 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         }
 
         // An order and its user go through two services: each waits for the cache once, not at every cache call
-        // (three calls in the users service alone), so reading them waits for two cache timeouts at most.
-        // Waiting at every call would take four timeouts at the least; a busy machine adds seconds, not two timeouts.
-        var bound = 2 * IsolatedTopologyFixture.CacheTimeout + TimeSpan.FromSeconds(2.5);
+        // (three calls in the users service alone), so reading them waits for two cache timeouts at most. Waiting at
+        // every call would take four timeouts at the least, so that is the bound: it tells the two apart whatever the
+        // machine's speed, short of a busy machine adding two whole timeouts to one read.
+        var bound = 4 * IsolatedTopologyFixture.CacheTimeout;
         Assert.True(slowest < bound, $"Reading an order and its user took up to {slowest} with the cache hanging; expected under {bound}.");
 
         // The update's invalidation could not reach the cache; once it answers again, the old copy goes.

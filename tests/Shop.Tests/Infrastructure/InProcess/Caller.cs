@@ -12,7 +12,7 @@ public abstract record Caller
 
     /// <summary>The orders service's own identity, with the scopes it is given: all of them unless said otherwise.</summary>
     public static Caller Service(params string[] scopes) =>
-        new ServiceCaller(scopes.Length > 0 ? scopes : ["reservations", "catalog.read", "users.read"]);
+        new ServiceCaller(scopes.Length > 0 ? scopes : [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]);
 
     /// <summary>A token for <paramref name="audience"/>, signed with the key the services in this process trust; null for anonymous.</summary>
     public string? TokenFor(string audience, TokenForge forge) => this switch

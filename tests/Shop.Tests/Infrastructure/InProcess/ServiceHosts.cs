@@ -12,7 +12,6 @@ namespace Shop.Tests.Infrastructure.InProcess;
 /// <summary>The users service in this process: it issues tokens signed with <see cref="TokenForge.InProcess"/>'s key.</summary>
 public sealed class UsersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<UsersDbContext>(withCache)
 {
-    public const string AdminEmail = "admin@shop.example";
     public const string AdminPassword = "admin password for tests";
     public const string OrdersClientSecret = "orders client secret for tests";
 
@@ -33,7 +32,7 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     public async Task<HttpResponseMessage> RequestTokenAsync(string email, string password)
     {
         using var anonymous = As(Caller.Anonymous);
-        return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        return await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "password",
             ["username"] = email,
@@ -93,7 +92,7 @@ public sealed class OrdersServiceHost(bool withCache = false, params (string Key
     [
         ($"services:{ShopServices.Users}:http:0", FakePeers.UsersAddress),
         ($"services:{ShopServices.Products}:http:0", FakePeers.ProductsAddress),
-        ("Identity:ClientSecret", "orders client secret for tests"),
+        ("Identity:ClientSecret", UsersServiceHost.OrdersClientSecret),
         ("RateLimits:WritesPerMinute", "1000000"),
         .. settings
     ];
