@@ -39,7 +39,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
             await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}");
             return await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id));
         }, "The users service did not use the cache again.");
-        await Eventually.HoldsAsync(async () => await Shop.HealthOfAsync(ShopServices.Users) == "Healthy", "The users service's health did not recover.");
+        await Shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         var shop = await fixture.TopologyAsync();
         var user = await shop.CreateCustomerAsync();
         using var clients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.Customer(user.Id).AccessToken);
-        await EveryReplicaIsHealthyAsync(shop);
+        await shop.EveryReplicaHealthyAsync(ShopServices.Users);
         await LimitWindow.StartWellInsideAsync();
 
         var answers = new List<HttpStatusCode>();
@@ -65,24 +65,10 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         finally
         {
             await shop.StartResourceAsync(ShopResources.Cache);
+            await shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
         }
     }
 
     private static Task<HttpResponseMessage> RenameAsync(HttpClient client, UserDto user, int write) =>
         client.PutAsJsonAsync($"/users/{user.Id}", new { name = $"Writer {write}", email = user.Email, age = user.Age }, Cancellation);
-
-    /// <summary>Waits until every users replica reports Healthy, which it does once it reaches its database and cache.</summary>
-    private static Task EveryReplicaIsHealthyAsync(ShopTopology shop) => Eventually.HoldsAsync(async () =>
-    {
-        foreach (var replica in await shop.ReplicasAsync(ShopServices.Users))
-        {
-            using var client = ShopTopology.ClientOf(replica);
-            if (await ShopTopology.HealthOfAsync(client) != "Healthy")
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }, "A users replica did not reach the cache.");
 }

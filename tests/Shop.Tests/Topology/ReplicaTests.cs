@@ -208,6 +208,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         finally
         {
             await shop.StartReplicaAsync(ShopServices.Users, replica, ReplicaTopologyFixture.Replicas);
+            await shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
         }
     }
 
@@ -365,6 +366,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
             await shop.ThawResourceAsync(ShopResources.Cache);
         }
 
+        await shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
         // The other replica kept the order, did not read it while the cache hung, and would keep it for minutes more.
         await Eventually.HoldsAsync(async () => (await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}")).Status == "Cancelled",
             "The other replica still showed the order as Confirmed after the cache came back.");
@@ -383,8 +385,7 @@ public sealed class ReplicaTests(ReplicaTopologyFixture fixture)
         // The restarted cache has lost the cancel's mark; the other replica has not read the order since.
         await shop.StopResourceAsync(ShopResources.Cache);
         await shop.StartResourceAsync(ShopResources.Cache);
-        await Eventually.HoldsAsync(async () => await replicas[1].GetStringAsync("/health", Cancellation) == "Healthy",
-            "The other orders replica did not use the restarted cache again.");
+        await shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
 
         var read = await replicas[1].GetAsync<OrderDto>($"/orders/{order.Id}");
         Assert.Equal(("Cancelled", DatabaseBackdoor.ChangedCurrency), (read.Status, read.Currency));
