@@ -6,16 +6,23 @@ namespace Shop.Tests.Infrastructure;
 public sealed partial class ShopTopology
 {
     /// <summary>The administrator (<see cref="AppHostSettings.AdminEmail"/>), signed in.</summary>
-    public ShopSession Admin { get; private set; } = null!;
+    private ShopSession _admin = null!;
 
     /// <summary>The orders service's own identity (client credentials), as it calls the other services.</summary>
-    public ShopSession Service { get; private set; } = null!;
+    private ShopSession _service = null!;
 
-    /// <summary>Nobody: requests without a token.</summary>
-    public ShopSession Anonymous { get; }
-
-    /// <summary>The session of a customer registered by <see cref="ShopApi.CreateCustomerAsync"/>.</summary>
-    public ShopSession Customer(int userId) => _customers[userId];
+    /// <summary>
+    /// Clients of the three services as <paramref name="caller"/>: the topology's administrator (whatever the user id), a
+    /// customer registered by <see cref="ShopApi.CreateCustomerAsync"/>, the orders service with its scopes, or nobody.
+    /// </summary>
+    public ShopSession As(Caller caller) => caller switch
+    {
+        Caller.AnonymousCaller => _anonymous,
+        Caller.AdminCaller => _admin,
+        Caller.CustomerCaller customer => _customers[customer.UserId],
+        Caller.ServiceCaller => _service,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, "No session for this caller.")
+    };
 
     internal void Remember(int userId, ShopSession session) => _customers[userId] = session;
 
@@ -23,23 +30,14 @@ public sealed partial class ShopTopology
     public ShopSession SessionWith(string? accessToken) => new(name => _app.CreateHttpClient(name), accessToken);
 
     /// <summary>Signs in with the password grant; the response is the caller's to check.</summary>
-    public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) => RequestTokenAsync(Anonymous.Users, email, password);
+    public Task<HttpResponseMessage> RequestTokenAsync(string email, string password) => _anonymous.Users.RequestTokenAsync(email, password);
 
-    /// <summary>Signs in with the password grant at <paramref name="users"/>, e.g. one replica; the response is the caller's to check.</summary>
-    public static Task<HttpResponseMessage> RequestTokenAsync(HttpClient users, string email, string password) =>
-        users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = password
-        }), TestContext.Current.CancellationToken);
-
-    public Task<string> SignInAsync(string email, string password) => SignInAsync(Anonymous.Users, email, password);
+    public Task<string> SignInAsync(string email, string password) => SignInAsync(_anonymous.Users, email, password);
 
     /// <summary>Signs in at <paramref name="users"/> and answers the access token.</summary>
     public static async Task<string> SignInAsync(HttpClient users, string email, string password)
     {
-        var response = await RequestTokenAsync(users, email, password);
+        var response = await users.RequestTokenAsync(email, password);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"Signing in as {email} failed: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
@@ -50,7 +48,7 @@ public sealed partial class ShopTopology
 
     private async Task<string> ClientCredentialsTokenAsync(string secret)
     {
-        var response = await Anonymous.Users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await _anonymous.Users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = ShopServices.Orders,

@@ -26,6 +26,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
     private readonly ConcurrentDictionary<int, ShopSession> _customers = new();
     private readonly ServiceLogs _logs;
     private readonly IReadOnlyList<string> _givenSecrets;
+    private readonly ShopSession _anonymous;
     private IConnectionMultiplexer? _cache;
 
     private ShopTopology(DistributedApplication app, string dataDirectory, string? ownedDataDirectory, ServiceLogs logs, IReadOnlyList<string> givenSecrets)
@@ -35,7 +36,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
         _givenSecrets = givenSecrets;
         DataDirectory = dataDirectory;
         _ownedDataDirectory = ownedDataDirectory;
-        Anonymous = new ShopSession(name => app.CreateHttpClient(name), null);
+        _anonymous = new ShopSession(name => app.CreateHttpClient(name), null);
     }
 
     /// <summary>Everything the cache and the three services wrote to their consoles so far.</summary>
@@ -95,8 +96,8 @@ public sealed partial class ShopTopology : IAsyncDisposable
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
-            topology.Admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
-            topology.Service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
+            topology._admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
+            topology._service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
             // meanwhile goes without the cache: the tests start once the services that use it have reached it.
             await topology.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
@@ -148,9 +149,9 @@ public sealed partial class ShopTopology : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Anonymous.Dispose();
-        Admin?.Dispose();
-        Service?.Dispose();
+        _anonymous.Dispose();
+        _admin?.Dispose();
+        _service?.Dispose();
         foreach (var session in _customers.Values)
         {
             session.Dispose();

@@ -58,7 +58,7 @@ public sealed class ReservationMetricsTests
     }
 
     private static Task<HttpResponseMessage> ReserveAsync(HttpClient service, int orderId, int productId) =>
-        service.PostAsJsonAsync("/reservations", new { orderId, lines = new[] { new { productId, quantity = 2 } } }, Cancellation);
+        service.ReserveAsync(orderId, (productId, 2));
 
     private static MetricCollector<long> Collect(ProductsServiceHost products, string instrument) =>
         new(products.Services.GetRequiredService<IMeterFactory>(), "Shop.Products", instrument);

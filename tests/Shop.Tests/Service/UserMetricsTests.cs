@@ -30,9 +30,9 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
         var email = await RegisterAsync(users);
         using var failed = Collect(users, "shop.sign_ins.failed");
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await SignInAsync(users, email, "not the password")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await SignInAsync(users, "nobody@example.com", Password)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(users, email, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await users.RequestTokenAsync(email, "not the password")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await users.RequestTokenAsync("nobody@example.com", Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await users.RequestTokenAsync(email, Password)).StatusCode);
 
         Assert.Equal(2, failed.GetMeasurementSnapshot().Sum(m => m.Value));
     }
@@ -49,7 +49,7 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            statuses.Add((await SignInAsync(users, email, Password)).StatusCode);
+            statuses.Add((await users.RequestTokenAsync(email, Password)).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
@@ -74,11 +74,8 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
 
     private static async Task<string> RegisterAsync(UsersServiceHost users)
     {
-        var email = $"{Guid.NewGuid():N}@example.com";
         using var anonymous = users.As(Caller.Anonymous);
-        var response = await anonymous.PostAsJsonAsync("/users", new { name = "Wanda", email, age = 33, password = Password }, Cancellation);
-        await response.ReadAsync<UserDto>(HttpStatusCode.Created);
-        return email;
+        return (await anonymous.RegisterAsync("Wanda", 33, Password)).Email;
     }
 
     private static async Task<int> IdOfAsync(UsersServiceHost users, string email)
@@ -86,17 +83,6 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
         using var admin = users.As(Caller.Admin());
         var page = await admin.GetAsync<PageDto<UserDto>>("/users?pageSize=100");
         return page.Items.Single(u => u.Email == email).Id;
-    }
-
-    private static async Task<HttpResponseMessage> SignInAsync(UsersServiceHost users, string email, string password)
-    {
-        using var anonymous = users.As(Caller.Anonymous);
-        return await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = password
-        }), Cancellation);
     }
 
     private static MetricCollector<long> Collect(UsersServiceHost users, string instrument) =>

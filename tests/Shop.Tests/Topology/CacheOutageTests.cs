@@ -18,11 +18,11 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         await Shop.StopResourceAsync(ShopResources.Cache);
         try
         {
-            Assert.Equal("Quinn", (await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+            Assert.Equal("Quinn", (await Shop.As(Caller.Customer(user.Id)).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
             var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-            var update = await Shop.Customer(user.Id).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Quinn Ray", email = user.Email, age = user.Age }, Cancellation);
+            var update = await Shop.As(Caller.Customer(user.Id)).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Quinn Ray", email = user.Email, age = user.Age }, Cancellation);
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
-            Assert.Equal("Quinn Ray", (await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+            Assert.Equal("Quinn Ray", (await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
 
             Assert.Equal("Degraded", await Shop.HealthOfAsync(ShopServices.Users));
             Assert.Equal("Degraded", await Shop.HealthOfAsync(ShopServices.Orders));
@@ -36,7 +36,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var cache = await Shop.CacheAsync();
         await Eventually.HoldsAsync(async () =>
         {
-            await Shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}");
+            await Shop.As(Caller.Customer(user.Id)).Users.GetAsync<UserDto>($"/users/{user.Id}");
             return await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id));
         }, "The users service did not use the cache again.");
         await Shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
@@ -46,7 +46,7 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
     public async Task WithTheCacheHangingRequestsWaitForItOnceAndAMissedInvalidationReachesItLater()
     {
         var user = await Shop.CreateCustomerAsync("Rosa");
-        var customer = Shop.Customer(user.Id);
+        var customer = Shop.As(Caller.Customer(user.Id));
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();

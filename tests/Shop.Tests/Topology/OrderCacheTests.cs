@@ -17,7 +17,7 @@ public sealed class OrderCacheTests(SharedTopologyFixture fixture) : SharedTopol
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var customer = Shop.Customer(user.Id).Orders;
+        var customer = Shop.As(Caller.Customer(user.Id)).Orders;
         var placed = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
 
@@ -39,14 +39,14 @@ public sealed class OrderCacheTests(SharedTopologyFixture fixture) : SharedTopol
         var other = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var placed = await (await Shop.PlaceOrderAsync(owner.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await Shop.Customer(owner.Id).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        await Shop.As(Caller.Customer(owner.Id)).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
         await ChangeRowBehindTheServiceAsync(placed.Id);
 
-        var response = await Shop.Customer(other.Id).Orders.GetAsync($"/orders/{placed.Id}", Cancellation);
+        var response = await Shop.As(Caller.Customer(other.Id)).Orders.GetAsync($"/orders/{placed.Id}", Cancellation);
 
         await response.ReadProblemAsync(HttpStatusCode.NotFound);
         // Kept all along: the admin is shown the order as it was read.
-        Assert.Equal(product.Currency, (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{placed.Id}")).Currency);
+        Assert.Equal(product.Currency, (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}")).Currency);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class OrderCacheTests(SharedTopologyFixture fixture) : SharedTopol
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var customer = Shop.Customer(user.Id).Orders;
+        var customer = Shop.As(Caller.Customer(user.Id)).Orders;
         var placed = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         await customer.GetAsync<OrderDto>($"/orders/{placed.Id}");
 

@@ -24,7 +24,7 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
     {
         var shop = await fixture.TopologyAsync();
         var user = await shop.CreateCustomerAsync();
-        using var clients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.Customer(user.Id).AccessToken);
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.As(Caller.Customer(user.Id)).AccessToken);
         await shop.EveryReplicaHealthyAsync(ShopServices.Users);
         await LimitWindow.StartWellInsideAsync();
 
@@ -39,13 +39,13 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
         // The refused writes changed nothing.
-        Assert.Equal($"Writer {Limit - 1}", (await shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        Assert.Equal($"Writer {Limit - 1}", (await shop.As(Caller.Customer(user.Id)).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
 
         await shop.StopResourceAsync(ShopResources.Cache);
         try
         {
             var other = await shop.CreateCustomerAsync();
-            using var otherClients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.Customer(other.Id).AccessToken);
+            using var otherClients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.As(Caller.Customer(other.Id)).AccessToken);
 
             var alone = new List<HttpStatusCode>();
             for (var write = 0; write < ReplicaTopologyFixture.Replicas * Limit; write++)

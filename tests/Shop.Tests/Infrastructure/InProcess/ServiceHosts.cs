@@ -23,21 +23,14 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     public async Task<UserDto> RegisterAsync(string name = "Dana", string password = "a password to remember")
     {
         using var anonymous = As(Caller.Anonymous);
-        var response = await anonymous.PostAsJsonAsync("/users",
-            new { name, email = $"{Guid.NewGuid():N}@example.com", age = 33, password }, TestContext.Current.CancellationToken);
-        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+        return await anonymous.RegisterAsync(name, 33, password);
     }
 
     /// <summary>Asks for a token with the password grant; the response is the caller's to check.</summary>
     public async Task<HttpResponseMessage> RequestTokenAsync(string email, string password)
     {
         using var anonymous = As(Caller.Anonymous);
-        return await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = password
-        }), TestContext.Current.CancellationToken);
+        return await anonymous.RequestTokenAsync(email, password);
     }
 
     protected override IEnumerable<(string Key, string Value)> Settings =>
@@ -60,9 +53,7 @@ public sealed class ProductsServiceHost(params (string Key, string Value)[] sett
     public async Task<ProductDto> CreateProductAsync(string name = "Kettle", decimal price = 20m, string currency = "EUR", int stock = 10)
     {
         using var admin = As(Caller.Admin());
-        var response = await admin.PostAsJsonAsync("/products",
-            new { sku = ShopApi.Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
-        return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
+        return await admin.CreateProductAsync(name, price, currency, stock);
     }
 
     protected override string DatabaseName => ShopResources.ProductsDatabase;

@@ -1,6 +1,9 @@
-namespace Shop.Tests.Infrastructure.InProcess;
+namespace Shop.Tests.Infrastructure;
 
-/// <summary>Who sends a request to a service in this process: nobody, a customer, an admin, or a service with scopes.</summary>
+/// <summary>
+/// Who sends a request: nobody, a customer, an admin, or a service with scopes. Both harnesses take it, a service in this
+/// process (<c>host.As(Caller.Admin())</c>) and the whole topology (<c>shop.As(Caller.Admin())</c>).
+/// </summary>
 public abstract record Caller
 {
     public static Caller Anonymous { get; } = new AnonymousCaller();
@@ -23,11 +26,11 @@ public abstract record Caller
         _ => null
     };
 
-    private sealed record AnonymousCaller : Caller;
+    public sealed record AnonymousCaller : Caller;
 
-    private sealed record AdminCaller(int UserId) : Caller;
+    public sealed record AdminCaller(int UserId) : Caller;
 
-    private sealed record CustomerCaller(int UserId) : Caller;
+    public sealed record CustomerCaller(int UserId) : Caller;
 
-    private sealed record ServiceCaller(string[] Scopes) : Caller;
+    public sealed record ServiceCaller(string[] Scopes) : Caller;
 }
