@@ -92,7 +92,8 @@ public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeS
 
             if (_aloneCount + permitCount > permitLimit)
             {
-                return new Lease(acquired: false, retryAfter: AloneWindowEnd(current) - now);
+                // A whole window, the most a client may have to wait, as a replica counting alone has always answered.
+                return new Lease(acquired: false, retryAfter: window);
             }
 
             _aloneCount += permitCount;
