@@ -58,7 +58,7 @@ var users = app.GetEndpoint(ShopServices.Users, "http");
 var products = app.GetEndpoint(ShopServices.Products, "http");
 var orders = app.GetEndpoint(ShopServices.Orders, "http");
 using var http = new HttpClient();
-var admin = await SignInAsync(http, users, "admin@shop.example", adminPassword);
+var admin = await SignInAsync(http, users, AppHostSettings.AdminEmail, adminPassword);
 var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
 (await http.PostAsJsonAsync(new Uri(users, "/users"), new { name = "Bench", email = customerEmail, age = 30, password = "bench password" })).EnsureSuccessStatusCode();
 var customer = await SignInAsync(http, users, customerEmail, "bench password");
@@ -143,8 +143,7 @@ return 0;
 
 async Task<DistributedApplication> StartTopologyAsync(string directory) => await TopologyLauncher.StartAsync(provider,
 [
-    $"Data:Directory={directory}",
-    $"Parameters:admin-password={adminPassword}",
+    .. AppHostSettings.Topology(directory, adminPassword),
     "RateLimits:WritesPerMinute=100000000",
     "RateLimits:SignInsPerAddressPerMinute=100000000"
 ], TimeSpan.FromMinutes(3),
@@ -198,7 +197,7 @@ async Task<(LoadResult Load, int ConfirmedUnits, int UnaccountedUnits)> PlaceRac
 
 static async Task<string> SignInAsync(HttpClient http, Uri users, string email, string password)
 {
-    var response = await http.PostAsync(new Uri(users, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+    var response = await http.PostAsync(new Uri(users, ShopIdentity.TokenPath), new FormUrlEncodedContent(new Dictionary<string, string>
     {
         ["grant_type"] = "password",
         ["username"] = email,

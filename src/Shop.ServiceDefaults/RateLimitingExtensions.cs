@@ -46,12 +46,13 @@ public static class RateLimitingExtensions
 
     /// <summary>
     /// A fixed window of <paramref name="permitLimit"/> for <paramref name="partition"/>, shared by every replica through
-    /// the cache where the service has one (<see cref="ISharedWindowFactory"/>), else this process's own.
+    /// the cache where the service has one (<see cref="ISharedWindowFactory"/>), else this process's own
+    /// (<see cref="LocalWindowLimiter"/>), on the service's clock.
     /// </summary>
     public static RateLimitPartition<string> SharedOrLocalWindow(this IServiceProvider services, string partition, int permitLimit, TimeSpan window) =>
         services.GetService<ISharedWindowFactory>() is { } shared
             ? RateLimitPartition.Get(partition, _ => shared.Create(partition, permitLimit, window))
-            : RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions { PermitLimit = permitLimit, Window = window });
+            : RateLimitPartition.Get(partition, _ => new LocalWindowLimiter(permitLimit, window, services.GetRequiredService<TimeProvider>()));
 
     /// <summary>Answers a refused request with a 429 problem and, when the limiter knows it, Retry-After.</summary>
     public static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Shop.Caching.Redis;
+using Shop.ServiceDefaults.RateLimiting;
 using StackExchange.Redis;
 
 namespace Shop.Caching.RateLimiting;
@@ -8,25 +9,27 @@ namespace Shop.Caching.RateLimiting;
 /// A fixed-window limit that every replica of a service counts against together: the count of a partition's current
 /// window is a cache entry (<c>limits:{partition}:{window}</c>), incremented by each request and expiring with the
 /// window. While the cache cannot be reached (<see cref="OptionalCache"/>), this replica counts alone, in memory, to
-/// the same limit: the limit then holds per replica, and is never lifted.
+/// the same limit (<see cref="LocalWindowLimiter"/>): the limit then holds per replica, and is never lifted. Both
+/// counts read <paramref name="clock"/>, so that a test on a fake clock decides when a window ends.
 /// </summary>
 public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeSpan window, OptionalCache cache, TimeProvider clock) : RateLimiter
 {
-    private static readonly RateLimitLease Granted = new Lease(acquired: true, retryAfter: null);
-
     // The cache is asked only asynchronously: a synchronous attempt says "not now", and the middleware then awaits AcquireAsync.
-    private static readonly RateLimitLease AskAsynchronously = new Lease(acquired: false, retryAfter: null);
+    private static readonly RateLimitLease AskAsynchronously = new WindowLease(acquired: false, retryAfter: null);
 
-    private readonly FixedWindowRateLimiter _alone = new(new FixedWindowRateLimiterOptions
-    {
-        PermitLimit = permitLimit,
-        Window = window,
-        QueueLimit = 0
-    });
+    private readonly LocalWindowLimiter _alone = new(permitLimit, window, clock);
+    private long _granted;
+    private long _refused;
 
     public override TimeSpan? IdleDuration => _alone.IdleDuration;
 
-    public override RateLimiterStatistics? GetStatistics() => _alone.GetStatistics();
+    public override RateLimiterStatistics? GetStatistics() => new()
+    {
+        CurrentAvailablePermits = _alone.GetStatistics()?.CurrentAvailablePermits ?? permitLimit,
+        CurrentQueuedCount = 0,
+        TotalSuccessfulLeases = Interlocked.Read(ref _granted),
+        TotalFailedLeases = Interlocked.Read(ref _refused)
+    };
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => AskAsynchronously;
 
@@ -45,12 +48,11 @@ public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeS
             return await counted;
         }, null);
 
-        if (count is null)
-        {
-            return await _alone.AcquireAsync(permitCount, cancellationToken);
-        }
-
-        return count <= permitLimit ? Granted : new Lease(acquired: false, retryAfter: remaining);
+        var lease = count is null ? _alone.AttemptAcquire(permitCount)
+            : count <= permitLimit ? WindowLease.Granted
+            : new WindowLease(acquired: false, retryAfter: remaining);
+        Interlocked.Increment(ref lease.IsAcquired ? ref _granted : ref _refused);
+        return lease;
     }
 
     protected override void Dispose(bool disposing)
@@ -61,18 +63,5 @@ public sealed class SharedWindowLimiter(string partition, int permitLimit, TimeS
         }
 
         base.Dispose(disposing);
-    }
-
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
-    {
-        public override bool IsAcquired => acquired;
-
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = retryAfter is { } wait && metadataName == MetadataName.RetryAfter.Name ? wait : null;
-            return metadata is not null;
-        }
     }
 }

@@ -10,7 +10,8 @@ namespace Shop.Data.Work;
 /// A background job that runs a pass at start and then every <see cref="Interval"/>, each pass in a scope of its own.
 /// Each pass runs under the job's <see cref="WorkLease"/>, so that across the service's replicas one runs it at a time;
 /// a replica that finds the lease taken skips that pass. A pass that fails is logged and the next one tries again: a
-/// dependency or a database that is away is a warning, anything else an error.
+/// dependency or a database that is away is a warning, anything else an error. Passes fall due on the service's
+/// <see cref="TimeProvider"/>.
 /// </summary>
 public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger) : BackgroundService
 {
@@ -24,7 +25,7 @@ public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, Clock());
         do
         {
             try
@@ -52,5 +53,12 @@ public abstract class PeriodicWorker(IServiceScopeFactory scopes, ILogger logger
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    // The service's clock, rather than the machine's, so that a test on a fake clock decides when the next pass is due.
+    private TimeProvider Clock()
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<TimeProvider>();
     }
 }

@@ -51,14 +51,11 @@ public sealed class ProductionRunTests
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
             using var users = Client(ports[ShopServices.Users]);
-            var admin = await ShopTopology.SignInAsync(users, ShopTopology.AdminEmail, secret["admin-password"]);
+            var admin = await ShopTopology.SignInAsync(users, AppHostSettings.AdminEmail, secret["admin-password"]);
             using var products = Client(ports[ShopServices.Products], admin);
-            var product = await (await products.PostAsJsonAsync("/products",
-                new { sku = ShopApi.Unique("SKU"), name = "Kettle", price = 20m, currency = "EUR", stock = 5 }, Cancellation)).ReadAsync<ProductDto>(HttpStatusCode.Created);
-            var email = $"{Guid.NewGuid():N}@example.com";
-            await (await users.PostAsJsonAsync("/users", new { name = "Erin", email, age = 40, password = "a password to remember" }, Cancellation))
-                .ReadAsync<UserDto>(HttpStatusCode.Created);
-            using var orders = Client(ports[ShopServices.Orders], await ShopTopology.SignInAsync(users, email, "a password to remember"));
+            var product = await products.CreateProductAsync("Kettle", 20m, "EUR", 5);
+            var customer = await users.RegisterAsync("Erin", 40, "a password to remember");
+            using var orders = Client(ports[ShopServices.Orders], await ShopTopology.SignInAsync(users, customer.Email, "a password to remember"));
             var order = await (await orders.PostAsJsonAsync("/orders", new { lines = new[] { new { productId = product.Id, quantity = 2 } } }, Cancellation))
                 .ReadAsync<OrderDto>(HttpStatusCode.Created);
 

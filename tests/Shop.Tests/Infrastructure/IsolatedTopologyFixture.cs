@@ -78,6 +78,9 @@ public class ReplicaTopologyFixture : IAsyncLifetime
     /// <summary>How long a call from one service to another may take, per attempt.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often each orders replica looks for orders left Pending.</summary>
+    public static readonly TimeSpan RecoveryInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly Lazy<Task<ShopTopology>> _topology;
 
     public ReplicaTopologyFixture()
@@ -86,7 +89,7 @@ public class ReplicaTopologyFixture : IAsyncLifetime
             "Identity:KeyRefreshInterval=00:00:01",
             "Identity:KeyActivationDelay=00:00:05",
             "Ordering:PendingTimeout=00:00:05",
-            "Ordering:RecoveryInterval=00:00:00.500",
+            $"Ordering:RecoveryInterval={RecoveryInterval}",
             // A copy of an order a replica keeps outlives every test, so only a cancel can end it.
             "Ordering:OrderCacheTimeToLive=00:05:00")
     {

@@ -9,30 +9,54 @@ public static class ShopApi
 {
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToUpperInvariant();
 
-    /// <summary>Registers a customer and signs them in; <see cref="ShopTopology.Customer"/> then has their clients.</summary>
-    public static async Task<UserDto> CreateCustomerAsync(this ShopTopology shop, string name = "Dana", int age = 41, string? password = null)
+    /// <summary>Registers a customer at the users service's <paramref name="users"/> client, as anyone may, on a fresh email.</summary>
+    public static async Task<UserDto> RegisterAsync(this HttpClient users, string name, int age, string password)
     {
-        password ??= Guid.NewGuid().ToString("N");
-        var email = $"{Guid.NewGuid():N}@example.com";
-        var response = await shop.Anonymous.Users.PostAsJsonAsync("/users", new { name, email, age, password }, TestContext.Current.CancellationToken);
-        var user = await response.ReadAsync<UserDto>(HttpStatusCode.Created);
-        shop.Remember(user.Id, shop.SessionWith(await shop.SignInAsync(email, password)));
-        return user;
+        var response = await users.PostAsJsonAsync("/users",
+            new { name, email = $"{Guid.NewGuid():N}@example.com", age, password }, TestContext.Current.CancellationToken);
+        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
     }
 
-    /// <summary>Creates a product as the admin, the only one who may.</summary>
-    public static async Task<ProductDto> CreateProductAsAdminAsync(
-        this ShopTopology shop, string name = "Notebook", decimal price = 4.25m, string currency = "EUR", int stock = 10)
+    /// <summary>Asks the users service's <paramref name="users"/> client for a token with the password grant; the response is the caller's to check.</summary>
+    public static Task<HttpResponseMessage> RequestTokenAsync(this HttpClient users, string email, string password) =>
+        users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = email,
+            ["password"] = password
+        }), TestContext.Current.CancellationToken);
+
+    /// <summary>Creates a product with the products service's <paramref name="products"/> client, which must carry an admin's token.</summary>
+    public static async Task<ProductDto> CreateProductAsync(this HttpClient products, string name, decimal price, string currency, int stock)
     {
-        var response = await shop.Admin.Products.PostAsJsonAsync("/products",
+        var response = await products.PostAsJsonAsync("/products",
             new { sku = Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
         return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
     }
 
+    /// <summary>Holds stock for <paramref name="orderId"/> with the products service's <paramref name="products"/> client, as the orders service does.</summary>
+    public static Task<HttpResponseMessage> ReserveAsync(this HttpClient products, int orderId, params (int ProductId, int Quantity)[] lines) =>
+        products.PostAsJsonAsync("/reservations",
+            new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) }, TestContext.Current.CancellationToken);
+
+    /// <summary>Registers a customer and signs them in; <c>shop.As(Caller.Customer(id))</c> then has their clients.</summary>
+    public static async Task<UserDto> CreateCustomerAsync(this ShopTopology shop, string name = "Dana", int age = 41, string? password = null)
+    {
+        password ??= Guid.NewGuid().ToString("N");
+        var user = await shop.As(Caller.Anonymous).Users.RegisterAsync(name, age, password);
+        shop.Remember(user.Id, shop.SessionWith(await shop.SignInAsync(user.Email, password)));
+        return user;
+    }
+
+    /// <summary>Creates a product as the admin, the only one who may.</summary>
+    public static Task<ProductDto> CreateProductAsAdminAsync(
+        this ShopTopology shop, string name = "Notebook", decimal price = 4.25m, string currency = "EUR", int stock = 10) =>
+        shop.As(Caller.Admin()).Products.CreateProductAsync(name, price, currency, stock);
+
     /// <summary>Places an order as the customer <paramref name="customerId"/>, with <paramref name="idempotencyKey"/> when given.</summary>
     public static Task<HttpResponseMessage> PlaceOrderAsync(
         this ShopTopology shop, int customerId, string? idempotencyKey, params (int ProductId, int Quantity)[] lines) =>
-        shop.Customer(customerId).Orders.PlaceOrderAsync(idempotencyKey, lines);
+        shop.As(Caller.Customer(customerId)).Orders.PlaceOrderAsync(idempotencyKey, lines);
 
     /// <summary>Places an order with the orders service's <paramref name="client"/>, with <paramref name="idempotencyKey"/> when given.</summary>
     public static async Task<HttpResponseMessage> PlaceOrderAsync(
@@ -56,11 +80,11 @@ public static class ShopApi
 
     /// <summary>A product's stock, as the admin reads it.</summary>
     public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>
-        (await shop.Admin.Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
+        (await shop.As(Caller.Admin()).Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
 
     /// <summary>A customer's orders, as the admin lists them.</summary>
     public static async Task<PageDto<OrderSummaryDto>> OrdersOfAsync(this ShopTopology shop, int userId) =>
-        await shop.Admin.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
+        await shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
 
     public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
         await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);

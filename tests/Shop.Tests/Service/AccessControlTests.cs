@@ -142,7 +142,7 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
             // A customer is not an admin and is not a service.
             Needs.Admin or Needs.Reservations => forge.Create(service, "1", role: "Customer"),
             // A service is not a person.
-            _ => forge.Create(service, ShopServices.Orders, scope: "reservations")
+            _ => forge.Create(service, ShopServices.Orders, scope: ShopScopes.Reservations)
         };
 
         var response = await SendAsync(service, method, path, token);
@@ -248,7 +248,7 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         return caller switch
         {
             Needs.Admin => forge.Create(audience, "1", role: "Admin", expires: expires),
-            Needs.Reservations => forge.Create(audience, ShopServices.Orders, scope: "reservations", expires: expires),
+            Needs.Reservations => forge.Create(audience, ShopServices.Orders, scope: ShopScopes.Reservations, expires: expires),
             _ => forge.Create(audience, "1", role: "Customer", expires: expires)
         };
     }

@@ -15,7 +15,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
     {
         var document = await DocumentAsync(services.Users.As(Caller.Anonymous));
 
-        AssertSignsInAt(document, "http://localhost/connect/token");
+        AssertSignsInAt(document, $"http://localhost{ShopIdentity.TokenPath}");
         Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "GET /signing-keys", "POST /signing-keys"],
             ProtectedOperations(document));
         Assert.False(Operation(document, "POST", "/users").TryGetProperty("security", out _));
@@ -27,8 +27,8 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         var productsDocument = await DocumentAsync(services.Products.As(Caller.Anonymous));
         var ordersDocument = await DocumentAsync(services.Orders.As(Caller.Anonymous));
 
-        AssertSignsInAt(productsDocument, $"{FakePeers.UsersAddress}/connect/token");
-        AssertSignsInAt(ordersDocument, $"{FakePeers.UsersAddress}/connect/token");
+        AssertSignsInAt(productsDocument, $"{FakePeers.UsersAddress}{ShopIdentity.TokenPath}");
+        AssertSignsInAt(ordersDocument, $"{FakePeers.UsersAddress}{ShopIdentity.TokenPath}");
         Assert.Equal(11, ProtectedOperations(productsDocument).Count);
         Assert.Equal(["GET /orders", "POST /orders", "GET /orders/{id}", "POST /orders/{id}/cancel"], ProtectedOperations(ordersDocument));
     }
@@ -40,12 +40,12 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
     public async Task TheTokenEndpointLetsTheLocalApiReferencePagesSignIn(string origin, bool allowed)
     {
         using var anonymous = services.Users.As(Caller.Anonymous);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        using var request = new HttpRequestMessage(HttpMethod.Post, ShopIdentity.TokenPath)
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "password",
-                ["username"] = UsersServiceHost.AdminEmail,
+                ["username"] = AppHostSettings.AdminEmail,
                 ["password"] = UsersServiceHost.AdminPassword
             })
         };

@@ -125,8 +125,8 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("users: page index negative", As.Admin, "GET", "/users?pageIndex=-1", null, 400, "PageIndex");
         Add("users: POST /health", As.Anonymous, "POST", "/health", "{}", 405);
         Add("users: DELETE /alive", As.Anonymous, "DELETE", "/alive", null, 405);
-        Add("users: GET /connect/token", As.Anonymous, "GET", "/connect/token", null, 405);
-        Add("users: PUT /connect/token", As.Anonymous, "PUT", "/connect/token", "{}", 405);
+        Add("users: GET /connect/token", As.Anonymous, "GET", ShopIdentity.TokenPath, null, 405);
+        Add("users: PUT /connect/token", As.Anonymous, "PUT", ShopIdentity.TokenPath, "{}", 405);
         Add("users: POST /.well-known/jwks", As.Admin, "POST", "/.well-known/jwks", "{}", 405);
         Add("users: DELETE /.well-known/jwks", As.Anonymous, "DELETE", "/.well-known/jwks", null, 405);
         Add("users: PUT /.well-known/openid-configuration", As.Admin, "PUT", "/.well-known/openid-configuration", "{}", 405);

@@ -18,11 +18,11 @@ public sealed class OrderCacheSettingsTests
 
     [Fact]
     public async Task WithTheCacheAwayEveryReadOfAnOrderGoesToTheDatabase() =>
-        Assert.Equal(ServiceDatabase.ChangedCurrency, await CurrencyShownAfterTheRowChangedAsync(new OrdersServiceHost(withCache: false)));
+        Assert.Equal(DatabaseBackdoor.ChangedCurrency, await CurrencyShownAfterTheRowChangedAsync(new OrdersServiceHost(withCache: false)));
 
     [Fact]
     public async Task AnOrderCacheTimeToLiveOfZeroKeepsNoOrder() =>
-        Assert.Equal(ServiceDatabase.ChangedCurrency, await CurrencyShownAfterTheRowChangedAsync(
+        Assert.Equal(DatabaseBackdoor.ChangedCurrency, await CurrencyShownAfterTheRowChangedAsync(
             new OrdersServiceHost(withCache: true, ("Ordering:OrderCacheTimeToLive", "00:00:00"))));
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
 using StackExchange.Redis;
@@ -105,18 +106,24 @@ public sealed class OrderMetricsTests(OrderMetricsTests.Service service) : IClas
     }
 
     /// <summary>
-    /// On an orders service of its own, whose recovery looks every 200 ms for orders Pending longer than a second: that
-    /// recovery would also take over a placement of the class's other tests that a busy machine made slower than that.
+    /// On an orders service of its own, on a clock that only the test moves: its recovery cannot take over a placement
+    /// of the class's other tests, nor these orders before the test has written them whole.
     /// </summary>
     [Fact]
     public async Task RecoveryCountsWhatItConfirmedAndWhatItUndid()
     {
-        await using var orders = new OrdersServiceHost(false, ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var orders = new OrdersServiceHost(false, ("Ordering:PendingTimeout", "00:00:01"), ("Ordering:RecoveryInterval", "00:00:00.200"))
+        {
+            Clock = clock
+        };
         orders.Peers.AddProduct(401, stock: 10);
         using var recovered = Collect(orders, "shop.orders.recovered");
-        var held = await orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 2, placedAt: DateTime.UtcNow);
+        var held = await orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 2, placedAt: clock.GetUtcNow().UtcDateTime);
         orders.Peers.Hold(held, 401, 2);
-        await orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 3, placedAt: DateTime.UtcNow);
+        await orders.Database.InsertStrandedOrderAsync(Customer, 401, 5m, 3, placedAt: clock.GetUtcNow().UtcDateTime);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
 
         await Eventually.HoldsAsync(() => Task.FromResult(recovered.GetMeasurementSnapshot().Count == 2), "Recovery did not finish both orders.");
 

@@ -52,7 +52,7 @@ public sealed class OrderUpgradeTests
             await db.GetService<IMigrator>().MigrateAsync(AnswersKeptAsHttp, Cancellation);
         }
 
-        await ServiceDatabase.SqliteFile(databaseFile).ExecuteAsync("""
+        await DatabaseBackdoor.SqliteFile(databaseFile).ExecuteAsync("""
             INSERT INTO Orders (Id, UserId, Status, CreatedAt, Currency, Total, IdempotencyKey)
                 VALUES (1, $customer, 'Confirmed', $answeredAt, 'EUR', 20, $placedKey);
             INSERT INTO OrderLine (OrderId, ProductId, Sku, ProductName, UnitPrice, Quantity, LineTotal)

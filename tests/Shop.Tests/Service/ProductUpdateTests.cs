@@ -15,10 +15,9 @@ public sealed class ProductUpdateTests(InProcessServicesFixture services)
     {
         var product = await services.Products.CreateProductAsync(stock: 10);
         using var admin = services.Products.As(Caller.Admin());
-        using var service = services.Products.As(Caller.Service("reservations"));
+        using var service = services.Products.As(Caller.Service(ShopScopes.Reservations));
         var staleTag = (await admin.GetAsync($"/products/{product.Id}", Cancellation)).Headers.ETag;
-        var reserve = await service.PostAsJsonAsync("/reservations",
-            new { orderId = Random.Shared.Next(500_000_000, int.MaxValue), lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
+        var reserve = await service.ReserveAsync(Random.Shared.Next(500_000_000, int.MaxValue), (product.Id, 3));
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
 
         var stale = await UpdateAsync(admin, product with { Name = "Renamed" }, staleTag);

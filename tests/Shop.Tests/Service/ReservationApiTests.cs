@@ -8,7 +8,7 @@ namespace Shop.Tests.Service;
 /// <summary>The products service's reservation API, as the orders service uses it.</summary>
 public sealed class ReservationApiTests(InProcessServicesFixture services) : IDisposable
 {
-    private readonly HttpClient _service = services.Products.As(Caller.Service("reservations"));
+    private readonly HttpClient _service = services.Products.As(Caller.Service(ShopScopes.Reservations));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -18,8 +18,7 @@ public sealed class ReservationApiTests(InProcessServicesFixture services) : IDi
     public void Dispose() => _service.Dispose();
 
     private Task<HttpResponseMessage> ReserveAsync(int orderId, params (int ProductId, int Quantity)[] lines) =>
-        _service.PostAsJsonAsync("/reservations",
-            new { orderId, lines = lines.Select(l => new { productId = l.ProductId, quantity = l.Quantity }) }, Cancellation);
+        _service.ReserveAsync(orderId, lines);
 
     private async Task<List<OutcomeDto>> ReserveManyAsync(params (int OrderId, (int ProductId, int Quantity)[] Lines)[] orders) =>
         await (await _service.PostAsJsonAsync("/reservations/batch", new

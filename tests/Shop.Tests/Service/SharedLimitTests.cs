@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
 
@@ -7,10 +8,13 @@ namespace Shop.Tests.Service;
 /// <summary>
 /// Two replicas of the users service, in this process, count sign-ins per address together through the cache they
 /// share; while the cache is away, each counts alone to the same limit, so the limit holds per replica, never lifted.
+/// Both run on one clock that only the test moves, so that every attempt falls in one window however slow the machine.
 /// </summary>
 public sealed class SharedLimitTests
 {
     private const int PerAddress = 5;
+
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task SignInsFromOneAddressAlternatingBetweenReplicasMeetTheLimitTogether()
@@ -20,18 +24,17 @@ public sealed class SharedLimitTests
         await using var second = Replica(cache);
         // Both reach the cache before counting starts: until a replica has connected, it would count alone.
         await Task.WhenAll(ConnectedAsync(first), ConnectedAsync(second));
-        await LimitWindow.StartWellInsideAsync();
 
-        var answers = new List<HttpStatusCode>();
-        for (var attempt = 0; attempt <= PerAddress; attempt++)
-        {
-            answers.Add((await (attempt % 2 == 0 ? first : second).RequestTokenAsync($"nobody{attempt}@example.com", "wrong")).StatusCode);
-        }
+        var answers = await SignInAlternatelyAsync(first, second, PerAddress + 1);
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, PerAddress), HttpStatusCode.TooManyRequests], answers);
         var refused = await second.RequestTokenAsync("nobody@example.com", "wrong");
         await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+
+        _clock.Advance(refused.Headers.RetryAfter!.Delta!.Value + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await first.RequestTokenAsync("nobody@example.com", "wrong")).StatusCode);
     }
 
     [Fact]
@@ -39,30 +42,36 @@ public sealed class SharedLimitTests
     {
         await using var first = Replica(cache: null);
         await using var second = Replica(cache: null);
-        // Both have started before counting starts: each counts in a window of its own from its first attempt, and a
-        // replica starting slowly on a busy machine must not let the other's window run out meanwhile.
-        await Task.WhenAll(StartedAsync(first), StartedAsync(second));
 
-        var answers = new List<HttpStatusCode>();
-        for (var attempt = 0; attempt < 2 * PerAddress; attempt++)
-        {
-            answers.Add((await (attempt % 2 == 0 ? first : second).RequestTokenAsync($"nobody{attempt}@example.com", "wrong")).StatusCode);
-        }
+        var answers = await SignInAlternatelyAsync(first, second, 2 * PerAddress);
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.BadRequest, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, (await first.RequestTokenAsync("nobody@example.com", "wrong")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await second.RequestTokenAsync("nobody@example.com", "wrong")).StatusCode);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await first.RequestTokenAsync("nobody@example.com", "wrong")).StatusCode);
     }
 
     /// <summary>A users service with a low limit per address, on <paramref name="cache"/>, or unable to reach one.</summary>
-    private static UsersServiceHost Replica(InProcessCache? cache) =>
-        new(withCache: false, ("RateLimits:SignInsPerAddressPerMinute", PerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture))) { SharedCache = cache };
+    private UsersServiceHost Replica(InProcessCache? cache) =>
+        new(withCache: false, ("RateLimits:SignInsPerAddressPerMinute", PerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            SharedCache = cache,
+            Clock = _clock
+        };
 
-    /// <summary>Waits until the replica answers at all, which it does once it has started.</summary>
-    private static async Task StartedAsync(UsersServiceHost replica)
+    /// <summary>Signs in <paramref name="attempts"/> times with a wrong password, at each replica in turn, and answers the statuses.</summary>
+    private static async Task<List<HttpStatusCode>> SignInAlternatelyAsync(UsersServiceHost first, UsersServiceHost second, int attempts)
     {
-        using var client = replica.As(Caller.Anonymous);
-        Assert.Equal("Healthy", await client.GetStringAsync("/alive", TestContext.Current.CancellationToken));
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            answers.Add((await (attempt % 2 == 0 ? first : second).RequestTokenAsync($"nobody{attempt}@example.com", "wrong")).StatusCode);
+        }
+
+        return answers;
     }
 
     /// <summary>Waits until the replica reports itself Healthy, which it does once it has reached its cache.</summary>

@@ -25,7 +25,7 @@ public sealed class BodyLimitTests(SharedTopologyFixture fixture) : SharedTopolo
             ShopServices.Products => $$"""{"sku":"{{name}}","name":"{{new string('c', limit)}}","price":2.5,"currency":"EUR","stock":5}""",
             _ => $$"""{"lines":[{"productId":1,"quantity":1}],"note":"{{new string('x', limit)}}"}"""
         };
-        var session = service == ShopServices.Products ? Shop.Admin : service == ShopServices.Orders ? Shop.Customer(customer.Id) : Shop.Anonymous;
+        var session = service == ShopServices.Products ? Shop.As(Caller.Admin()) : service == ShopServices.Orders ? Shop.As(Caller.Customer(customer.Id)) : Shop.As(Caller.Anonymous);
         var client = service switch { ShopServices.Users => session.Users, ShopServices.Products => session.Products, _ => session.Orders };
 
         var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
@@ -33,10 +33,10 @@ public sealed class BodyLimitTests(SharedTopologyFixture fixture) : SharedTopolo
         var problem = await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains(limit.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), problem.GetProperty("detail").GetString());
         // Nothing was stored: the email and the SKU are still free, and the customer has no order.
-        var register = await Shop.Anonymous.Users.PostAsJsonAsync("/users",
+        var register = await Shop.As(Caller.Anonymous).Users.PostAsJsonAsync("/users",
             new { name = "Olga", email = $"{name}@example.com", age = 30, password = "long enough" }, TestContext.Current.CancellationToken);
         await register.ReadAsync<UserDto>(HttpStatusCode.Created);
-        var create = await Shop.Admin.Products.PostAsJsonAsync("/products",
+        var create = await Shop.As(Caller.Admin()).Products.PostAsJsonAsync("/products",
             new { sku = name, name = "Cup", price = 2.5m, currency = "EUR", stock = 5 }, TestContext.Current.CancellationToken);
         await create.ReadAsync<ProductDto>(HttpStatusCode.Created);
         Assert.Equal(0, (await Shop.OrdersOfAsync(customer.Id)).TotalCount);

@@ -87,7 +87,7 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
         var product = await shop.CreateProductAsAdminAsync(price: 3m);
         var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-        var before = await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        var before = await shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
         var cachedAfterLookup = await IsCachedAsync(cache, user.Id);
         if (!cachedAfterLookup && WentWithoutTheCache(logBefore, shop.ServiceLogText[logBefore.Length..]))
         {
@@ -95,16 +95,16 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
             // (5 s), as documented; once that has passed, a lookup caches the user.
             await Eventually.HoldsAsync(async () =>
             {
-                await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+                await shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
                 return await IsCachedAsync(cache, user.Id);
             }, "No lookup cached the user once the cache answered again.", within: TimeSpan.FromSeconds(20));
             cachedAfterLookup = true;
         }
 
-        var update = await shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Judy Moss", email = user.Email, age = user.Age }, cancellation);
+        var update = await shop.As(Caller.Admin()).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Judy Moss", email = user.Email, age = user.Age }, cancellation);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         var cachedAfterUpdate = await IsCachedAsync(cache, user.Id);
-        var after = await shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        var after = await shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
         return new ScenarioOutcome(cachedAfterLookup, before.User?.Name, cachedAfterUpdate, after.User?.Name, after.Total);
     }

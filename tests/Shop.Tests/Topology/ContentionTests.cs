@@ -38,7 +38,7 @@ public sealed class ContentionTests(SharedTopologyFixture fixture) : SharedTopol
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var orderId = Random.Shared.Next(1_000_000, int.MaxValue);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Shop.Service.Products.PostAsJsonAsync("/reservations",
+        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Shop.As(Caller.Service()).Products.PostAsJsonAsync("/reservations",
             new { orderId, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation)));
 
         Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Created] = 1, [HttpStatusCode.OK] = Racers - 1 }, StatusesOf(responses));
@@ -67,7 +67,7 @@ public sealed class ContentionTests(SharedTopologyFixture fixture) : SharedTopol
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 4))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        var customer = Shop.Customer(user.Id).Orders;
+        var customer = Shop.As(Caller.Customer(user.Id)).Orders;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => customer.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)));
 
@@ -81,7 +81,7 @@ public sealed class ContentionTests(SharedTopologyFixture fixture) : SharedTopol
     {
         var email = $"{Guid.NewGuid():N}@example.com";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(i => Shop.Anonymous.Users.PostAsJsonAsync("/users",
+        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(i => Shop.As(Caller.Anonymous).Users.PostAsJsonAsync("/users",
             new { name = "Eve", email = i % 2 == 0 ? email : email.ToUpperInvariant(), age = 33, password = "long enough password" }, Cancellation)));
 
         Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Created] = 1, [HttpStatusCode.Conflict] = Racers - 1 }, StatusesOf(responses));
@@ -96,7 +96,7 @@ public sealed class ContentionTests(SharedTopologyFixture fixture) : SharedTopol
     {
         var sku = ShopApi.Unique("SKU");
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Shop.Admin.Products.PostAsJsonAsync("/products",
+        var responses = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => Shop.As(Caller.Admin()).Products.PostAsJsonAsync("/products",
             new { sku, name = "Lamp", price = 20m, currency = "EUR", stock = 5 }, Cancellation)));
 
         Assert.Equal(new Dictionary<HttpStatusCode, int> { [HttpStatusCode.Created] = 1, [HttpStatusCode.Conflict] = Racers - 1 }, StatusesOf(responses));

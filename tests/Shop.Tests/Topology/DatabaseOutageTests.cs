@@ -26,9 +26,9 @@ public sealed class DatabaseOutageTests(IsolatedTopologyFixture fixture) : Isola
             answers =
             [
                 // A user by id may come from the cache; the list of users always comes from the database.
-                (ShopResources.UsersDatabase, await Shop.Admin.Users.GetAsync("/users", Cancellation)),
-                (ShopResources.ProductsDatabase, await Shop.Admin.Products.GetAsync($"/products/{product.Id}", Cancellation)),
-                (ShopResources.OrdersDatabase, await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{order.Id}", Cancellation))
+                (ShopResources.UsersDatabase, await Shop.As(Caller.Admin()).Users.GetAsync("/users", Cancellation)),
+                (ShopResources.ProductsDatabase, await Shop.As(Caller.Admin()).Products.GetAsync($"/products/{product.Id}", Cancellation)),
+                (ShopResources.OrdersDatabase, await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync($"/orders/{order.Id}", Cancellation))
             ];
         }
         finally
@@ -44,7 +44,7 @@ public sealed class DatabaseOutageTests(IsolatedTopologyFixture fixture) : Isola
         }
 
         var second = await EventuallyPlacedAsync(user.Id, (product.Id, 1));
-        var reread = await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        var reread = await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
         Assert.Equal("Confirmed", reread.Status);
         Assert.Equal(order.Lines, reread.Lines);
         // An attempt refused while the services reconnected holds nothing once its hold has run out.

@@ -45,9 +45,7 @@ public sealed class ExternalDatabaseTests
             "Data:PostgresHost=external",
             $"ConnectionStrings:{ShopResources.Postgres}={connectionString}",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Data:Directory={dataDirectory}",
-            $"Parameters:admin-password={Guid.NewGuid():N}",
-            $"Parameters:{ShopServices.Orders}-client-secret={Guid.NewGuid():N}"
+            .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))
         ], TimeSpan.FromMinutes(3), healthy: [ShopResources.Cache]);
         using var logs = new ServiceLogs(app);
         try

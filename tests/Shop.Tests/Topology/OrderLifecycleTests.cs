@@ -16,9 +16,9 @@ public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedT
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
         Assert.Equal("Confirmed", order.Status);
-        Assert.Equal("Confirmed", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Confirmed", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
         Assert.Equal(7, await Shop.StockAsync(product.Id));
-        var reservation = await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{order.Id}");
+        var reservation = await Shop.As(Caller.Service()).Products.GetAsync<ReservationDto>($"/reservations/{order.Id}");
         Assert.Equal(new ReservationLineDto(product.Id, 3), Assert.Single(reservation.Lines));
         Assert.Equal("Confirmed", reservation.Status);
     }
@@ -31,14 +31,14 @@ public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedT
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 4))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         Assert.Equal(6, await Shop.StockAsync(product.Id));
 
-        var first = await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var first = await (await Shop.As(Caller.Customer(user.Id)).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", first.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
 
-        var second = await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var second = await (await Shop.As(Caller.Customer(user.Id)).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
         Assert.Equal("Cancelled", second.Status);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedT
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var order = await (await Shop.PlaceOrderAsync(customer.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-        var cancelled = await (await Shop.Admin.Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        var cancelled = await (await Shop.As(Caller.Admin()).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
 
         Assert.Equal(("Cancelled", customer.Id), (cancelled.Status, cancelled.User?.Id));
         Assert.Equal(10, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.Customer(customer.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.As(Caller.Customer(customer.Id)).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedT
     {
         var customer = await Shop.CreateCustomerAsync();
 
-        var response = await Shop.Customer(customer.Id).Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
+        var response = await Shop.As(Caller.Customer(customer.Id)).Orders.PostAsync("/orders/999999/cancel", null, Cancellation);
 
         await response.ReadProblemAsync(HttpStatusCode.NotFound);
     }
@@ -71,13 +71,13 @@ public sealed class OrderLifecycleTests(SharedTopologyFixture fixture) : SharedT
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 5);
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await (await Shop.Customer(user.Id).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
+        await (await Shop.As(Caller.Customer(user.Id)).Orders.PostAsync($"/orders/{order.Id}/cancel", null, Cancellation)).ReadAsync<OrderDto>(HttpStatusCode.OK);
 
-        var confirm = await Shop.Service.Products.PostAsync($"/reservations/{order.Id}/confirm", null, Cancellation);
+        var confirm = await Shop.As(Caller.Service()).Products.PostAsync($"/reservations/{order.Id}/confirm", null, Cancellation);
 
         await confirm.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(5, await Shop.StockAsync(product.Id));
-        Assert.Equal("Cancelled", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
+        Assert.Equal("Cancelled", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).Status);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class OrderPlacementTests(SharedTopologyFixture fixture) : SharedT
         var ink = await Shop.CreateProductAsAdminAsync("Ink", 0.10m);
 
         var placed = await (await Shop.PlaceOrderAsync(user.Id, (notebook.Id, 2), (ink.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        var order = await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        var order = await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
 
         Assert.Equal(placed.Id, order.Id);
         Assert.Equal(user.Id, order.User?.Id);
@@ -49,12 +49,12 @@ public sealed class OrderPlacementTests(SharedTopologyFixture fixture) : SharedT
         var product = await Shop.CreateProductAsAdminAsync("Lamp", 20m);
         var placed = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-        var update = await Shop.Admin.Products.PutAsJsonAsync($"/products/{product.Id}",
+        var update = await Shop.As(Caller.Admin()).Products.PutAsJsonAsync($"/products/{product.Id}",
             new { sku = product.Sku, name = "Lamp deluxe", price = 35m, currency = "EUR", stock = product.Stock },
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        var order = await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
+        var order = await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{placed.Id}");
         Assert.Equal(20m, order.Total);
         Assert.Equal(new OrderLineDto(product.Id, product.Sku, "Lamp", 20m, 1, 20m), Assert.Single(order.Lines));
     }
@@ -73,7 +73,7 @@ public sealed class OrderPlacementTests(SharedTopologyFixture fixture) : SharedT
 
         await (await Shop.PlaceOrderAsync(second.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
 
-        var page = await Shop.Admin.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={first.Id}");
+        var page = await Shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={first.Id}");
 
         Assert.Equal(3, page.TotalCount);
         Assert.Equal(firstOrders, page.Items.Select(o => o.Id));
@@ -83,15 +83,15 @@ public sealed class OrderPlacementTests(SharedTopologyFixture fixture) : SharedT
     [Fact]
     public async Task DevelopmentSeedHasTheWorkshopsUsersProductsAndOrders()
     {
-        var alice = await Shop.Admin.Users.GetAsync<UserDto>("/users/1");
-        var bob = await Shop.Admin.Users.GetAsync<UserDto>("/users/2");
-        var aliceOrder = Assert.Single((await Shop.Admin.Orders.GetAsync<PageDto<OrderSummaryDto>>("/orders?userId=1")).Items);
-        var bobOrder = Assert.Single((await Shop.Admin.Orders.GetAsync<PageDto<OrderSummaryDto>>("/orders?userId=2")).Items);
+        var alice = await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>("/users/1");
+        var bob = await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>("/users/2");
+        var aliceOrder = Assert.Single((await Shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>("/orders?userId=1")).Items);
+        var bobOrder = Assert.Single((await Shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>("/orders?userId=2")).Items);
 
         Assert.Equal(("Alice", 30), (alice.Name, alice.Age));
         Assert.Equal(("Bob", 25), (bob.Name, bob.Age));
         Assert.Equal("Book", Assert.Single(aliceOrder.Lines).Name);
         Assert.Equal("Pen", Assert.Single(bobOrder.Lines).Name);
-        Assert.Equal("Book", (await Shop.Admin.Products.GetAsync<ProductDto>($"/products/{aliceOrder.Lines[0].ProductId}")).Name);
+        Assert.Equal("Book", (await Shop.As(Caller.Admin()).Products.GetAsync<ProductDto>($"/products/{aliceOrder.Lines[0].ProductId}")).Name);
     }
 }

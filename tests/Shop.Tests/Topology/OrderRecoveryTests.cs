@@ -12,29 +12,26 @@ namespace Shop.Tests.Topology;
 [Collection(OtherOutagesCollection.Name)]
 public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : IsolatedTopologyTests(fixture)
 {
-    private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     [Fact]
     public async Task APendingOrderWhoseStockIsHeldIsConfirmed()
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var orders = await Shop.DatabaseAsync(ShopResources.OrdersDatabase);
-        var orderId = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, placedAt: DateTime.UtcNow);
-        var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
-            new { orderId, lines = new[] { new { productId = product.Id, quantity = 3 } } }, Cancellation);
+        var orderId = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, DatabaseBackdoor.NotDueUntilBackdated);
+        var reserve = await Shop.As(Caller.Service()).Products.ReserveAsync(orderId, (product.Id, 3));
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
         // The stop was long ago: recovery takes the order over at its next pass, while its stock is still held.
-        await orders.BackdateOrderAsync(orderId, LongAgo);
+        await orders.BackdateOrderAsync(orderId, DatabaseBackdoor.LongAgo);
 
         var order = await Eventually.ReturnsAsync(async () =>
         {
-            var current = await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{orderId}");
+            var current = await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync<OrderDto>($"/orders/{orderId}");
             return current.Status == "Confirmed" ? current : null;
         }, "Recovery did not confirm the order.");
 
         Assert.Equal("Confirmed", order.Status);
-        Assert.Equal("Confirmed", (await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
+        Assert.Equal("Confirmed", (await Shop.As(Caller.Service()).Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
         Assert.Equal(7, await Shop.StockAsync(product.Id));
     }
 
@@ -43,18 +40,17 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
     {
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var orderId = await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, LongAgo);
+        var orderId = await (await Shop.DatabaseAsync(ShopResources.OrdersDatabase)).InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 2, DatabaseBackdoor.LongAgo);
 
         // Undone means released, then removed: a Failed order is hidden (404) while its release is still on its way.
         await Eventually.HoldsAsync(async () =>
-            (await Shop.Customer(user.Id).Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound
-            && await Shop.Service.Products.GetAsync($"/reservations/{orderId}", Cancellation) is { StatusCode: HttpStatusCode.OK } released
+            (await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync($"/orders/{orderId}", Cancellation)).StatusCode == HttpStatusCode.NotFound
+            && await Shop.As(Caller.Service()).Products.GetAsync($"/reservations/{orderId}", Cancellation) is { StatusCode: HttpStatusCode.OK } released
             && (await released.ReadAsync<ReservationDto>(HttpStatusCode.OK)).Status == "Released",
             "Recovery did not undo the order.");
 
         // The reserve that the crashed service never sent cannot hold stock for the undone order later.
-        var late = await Shop.Service.Products.PostAsJsonAsync("/reservations",
-            new { orderId, lines = new[] { new { productId = product.Id, quantity = 2 } } }, Cancellation);
+        var late = await Shop.As(Caller.Service()).Products.ReserveAsync(orderId, (product.Id, 2));
         await late.ReadProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(10, await Shop.StockAsync(product.Id));
         Assert.Equal(0, (await Shop.OrdersOfAsync(user.Id)).TotalCount);
@@ -65,13 +61,12 @@ public sealed class OrderRecoveryTests(IsolatedTopologyFixture fixture) : Isolat
     {
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         var orderId = Random.Shared.Next(500_000_000, int.MaxValue);
-        var reserve = await Shop.Service.Products.PostAsJsonAsync("/reservations",
-            new { orderId, lines = new[] { new { productId = product.Id, quantity = 6 } } }, Cancellation);
+        var reserve = await Shop.As(Caller.Service()).Products.ReserveAsync(orderId, (product.Id, 6));
         await reserve.ReadAsync<ReservationDto>(HttpStatusCode.Created);
         Assert.Equal(4, await Shop.StockAsync(product.Id));
 
         await Eventually.HoldsAsync(async () => await Shop.StockAsync(product.Id) == 10, "The sweep did not give the stock back.");
 
-        Assert.Equal("Released", (await Shop.Service.Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
+        Assert.Equal("Released", (await Shop.As(Caller.Service()).Products.GetAsync<ReservationDto>($"/reservations/{orderId}")).Status);
     }
 }

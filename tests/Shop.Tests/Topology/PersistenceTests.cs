@@ -27,9 +27,9 @@ public sealed class PersistenceTests
 
             await using var second = await ShopTopology.StartAsync(dataDirectory: dataDirectory);
 
-            Assert.Equal(user, await second.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}"));
-            Assert.Equal(product with { Stock = product.Stock - 2 }, await second.Admin.Products.GetAsync<ProductDto>($"/products/{product.Id}"));
-            var reread = await second.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+            Assert.Equal(user, await second.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{user.Id}"));
+            Assert.Equal(product with { Stock = product.Stock - 2 }, await second.As(Caller.Admin()).Products.GetAsync<ProductDto>($"/products/{product.Id}"));
+            var reread = await second.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
             Assert.Equal((order.Total, "Karl"), (reread.Total, reread.User?.Name));
             Assert.Equal(order.Lines, reread.Lines);
         }

@@ -45,7 +45,7 @@ public sealed class ProductsAndOrdersOutageTests(IsolatedTopologyFixture fixture
         await Shop.KillResourceAsync(ShopServices.Orders);
         await Shop.StartResourceAsync(ShopServices.Orders);
 
-        var reread = await Shop.Customer(user.Id).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        var reread = await Shop.As(Caller.Customer(user.Id)).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
         Assert.Equal(("Confirmed", order.Total), (reread.Status, reread.Total));
         Assert.Equal(order.Lines, reread.Lines);
         Assert.Equal(7, await Shop.StockAsync(product.Id));

@@ -24,8 +24,8 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
     {
         var shop = await fixture.TopologyAsync();
         var user = await shop.CreateCustomerAsync();
-        using var clients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.Customer(user.Id).AccessToken);
-        await EveryReplicaIsHealthyAsync(shop);
+        using var clients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.As(Caller.Customer(user.Id)).AccessToken);
+        await shop.EveryReplicaHealthyAsync(ShopServices.Users);
         await LimitWindow.StartWellInsideAsync();
 
         var answers = new List<HttpStatusCode>();
@@ -39,13 +39,13 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         await refused.ReadProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
         // The refused writes changed nothing.
-        Assert.Equal($"Writer {Limit - 1}", (await shop.Customer(user.Id).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        Assert.Equal($"Writer {Limit - 1}", (await shop.As(Caller.Customer(user.Id)).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
 
         await shop.StopResourceAsync(ShopResources.Cache);
         try
         {
             var other = await shop.CreateCustomerAsync();
-            using var otherClients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.Customer(other.Id).AccessToken);
+            using var otherClients = await shop.ReplicaClientsAsync(ShopServices.Users, shop.As(Caller.Customer(other.Id)).AccessToken);
 
             var alone = new List<HttpStatusCode>();
             for (var write = 0; write < ReplicaTopologyFixture.Replicas * Limit; write++)
@@ -65,24 +65,10 @@ public sealed class ReplicaLimitTests(ReplicaLimitsFixture fixture) : IClassFixt
         finally
         {
             await shop.StartResourceAsync(ShopResources.Cache);
+            await shop.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
         }
     }
 
     private static Task<HttpResponseMessage> RenameAsync(HttpClient client, UserDto user, int write) =>
         client.PutAsJsonAsync($"/users/{user.Id}", new { name = $"Writer {write}", email = user.Email, age = user.Age }, Cancellation);
-
-    /// <summary>Waits until every users replica reports Healthy, which it does once it reaches its database and cache.</summary>
-    private static Task EveryReplicaIsHealthyAsync(ShopTopology shop) => Eventually.HoldsAsync(async () =>
-    {
-        foreach (var replica in await shop.ReplicasAsync(ShopServices.Users))
-        {
-            using var client = ShopTopology.ClientOf(replica);
-            if (await ShopTopology.HealthOfAsync(client) != "Healthy")
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }, "A users replica did not reach the cache.");
 }

@@ -11,7 +11,7 @@ public sealed class SecretTests(SharedTopologyFixture fixture) : SharedTopologyT
     {
         var password = $"secret-{Guid.NewGuid():N}";
         var user = await Shop.CreateCustomerAsync("Mona", password: password);
-        var token = Shop.Customer(user.Id).AccessToken!;
+        var token = Shop.As(Caller.Customer(user.Id)).AccessToken!;
         var product = await Shop.CreateProductAsAdminAsync(stock: 3);
         await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         await Shop.RequestTokenAsync(user.Email, password + "-wrong");
@@ -19,7 +19,7 @@ public sealed class SecretTests(SharedTopologyFixture fixture) : SharedTopologyT
         // Logs reach the collector asynchronously, service by service. A failed request of a path no one else asks
         // for leaves a line in each service's log after all that came before it.
         var marker = Random.Shared.Next(500_000_000, int.MaxValue);
-        var customer = Shop.Customer(user.Id);
+        var customer = Shop.As(Caller.Customer(user.Id));
         await customer.Users.GetAsync($"/users/{marker}", TestContext.Current.CancellationToken);
         await customer.Products.GetAsync($"/products/{marker}", TestContext.Current.CancellationToken);
         await customer.Orders.GetAsync($"/orders/{marker}", TestContext.Current.CancellationToken);
@@ -33,6 +33,6 @@ public sealed class SecretTests(SharedTopologyFixture fixture) : SharedTopologyT
         Assert.DoesNotContain(password, logs);
         Assert.DoesNotContain(token, logs);
         Assert.DoesNotContain(token.Split('.')[2], logs);
-        Assert.DoesNotContain(Shop.Admin.AccessToken!.Split('.')[2], logs);
+        Assert.DoesNotContain(Shop.As(Caller.Admin()).AccessToken!.Split('.')[2], logs);
     }
 }

@@ -25,15 +25,30 @@ public sealed class StartupSettingsTests
         { DataProviders.Sqlite, ["Services:Replicas=0"], "Services:Replicas is 0; it must be 1 or more" }
     };
 
+    /// <summary>
+    /// On a data folder of the test's own, and stopped again if it started: an AppHost that failed to refuse must neither
+    /// write to the default data folder nor outlive the test.
+    /// </summary>
     [Theory]
     [MemberData(nameof(RefusedSettings))]
     public async Task AWrongSettingStopsTheAppHostNamingItButNotItsSecret(string provider, string[] settings, string message)
     {
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await TopologyLauncher.StartAsync(provider, settings, Timeout));
+        var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-refused-").FullName;
+        try
+        {
+            var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            {
+                var started = await TopologyLauncher.StartAsync(provider, [.. AppHostSettings.Topology(dataDirectory, Password), .. settings], Timeout);
+                await TopologyLauncher.StopAsync(started, provider);
+            });
 
-        Assert.Contains(message, exception.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, exception.ToString(), StringComparison.Ordinal);
+            Assert.Contains(message, exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, exception.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     [Fact]
@@ -44,9 +59,7 @@ public sealed class StartupSettingsTests
         [
             $"ConnectionStrings:postgres=Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Password={Password}",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Data:Directory={dataDirectory}",
-            $"Parameters:admin-password={Guid.NewGuid():N}",
-            $"Parameters:orders-client-secret={Guid.NewGuid():N}"
+            .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))
         ], Timeout, healthy: [ShopResources.Cache]);
         using var logs = new ServiceLogs(app);
         try

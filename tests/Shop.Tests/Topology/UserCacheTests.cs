@@ -16,7 +16,7 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var cache = await Shop.CacheAsync();
         Assert.False(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
 
-        await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}");
+        await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{user.Id}");
 
         var cached = await cache.StringGetAsync(UserCacheEntry.Key(user.Id));
         Assert.True(cached.HasValue);
@@ -33,7 +33,7 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var cache = await Shop.CacheAsync();
         await cache.KeyDeleteAsync(UserCacheEntry.Key(user.Id));
 
-        await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
         Assert.True(await cache.KeyExistsAsync(UserCacheEntry.Key(user.Id)));
     }
@@ -49,7 +49,7 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         // Only a lookup that reads the cache can see a name the database never had.
         await cache.StringSetAsync(UserCacheEntry.Key(user.Id), JsonSerializer.Serialize(user with { Name = "Grace (cached)" }, JsonSerializerOptions.Web));
 
-        Assert.Equal("Grace (cached)", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Grace (cached)", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
     }
 
     [Fact]
@@ -58,13 +58,13 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var user = await Shop.CreateCustomerAsync("Heidi");
         var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        Assert.Equal("Heidi", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Heidi", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
 
-        var update = await Shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Heidi Klein", email = user.Email, age = user.Age }, Cancellation);
+        var update = await Shop.As(Caller.Admin()).Users.PutAsJsonAsync($"/users/{user.Id}", new { name = "Heidi Klein", email = user.Email, age = user.Age }, Cancellation);
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
 
-        Assert.Equal("Heidi Klein", (await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
-        Assert.Equal("Heidi Klein", (await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+        Assert.Equal("Heidi Klein", (await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
+        Assert.Equal("Heidi Klein", (await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
     }
 
     [Fact]
@@ -73,14 +73,14 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync();
         var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
+        await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}");
 
-        var delete = await Shop.Admin.Users.DeleteAsync($"/users/{user.Id}", Cancellation);
+        var delete = await Shop.As(Caller.Admin()).Users.DeleteAsync($"/users/{user.Id}", Cancellation);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
         Assert.False(await (await Shop.CacheAsync()).KeyExistsAsync(UserCacheEntry.Key(user.Id)));
-        Assert.Null((await Shop.Admin.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
-        await (await Shop.Admin.Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.Null((await Shop.As(Caller.Admin()).Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User);
+        await (await Shop.As(Caller.Admin()).Users.GetAsync($"/users/{user.Id}", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public sealed class UserCacheTests(SharedTopologyFixture fixture) : SharedTopolo
         for (var round = 1; round <= 20; round++)
         {
             var name = $"Ivan {round}";
-            var lookups = Enumerable.Range(0, 4).Select(_ => Shop.Admin.Users.GetAsync($"/users/{user.Id}", Cancellation)).ToList();
-            var update = await Shop.Admin.Users.PutAsJsonAsync($"/users/{user.Id}", new { name, email = user.Email, age = user.Age }, Cancellation);
+            var lookups = Enumerable.Range(0, 4).Select(_ => Shop.As(Caller.Admin()).Users.GetAsync($"/users/{user.Id}", Cancellation)).ToList();
+            var update = await Shop.As(Caller.Admin()).Users.PutAsJsonAsync($"/users/{user.Id}", new { name, email = user.Email, age = user.Age }, Cancellation);
             Assert.Equal(HttpStatusCode.OK, update.StatusCode);
             await Task.WhenAll(lookups);
 
-            Assert.Equal(name, (await Shop.Admin.Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
+            Assert.Equal(name, (await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{user.Id}")).Name);
         }
     }
 }

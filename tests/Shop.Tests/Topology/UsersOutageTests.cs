@@ -19,16 +19,16 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var cachedOrder = await (await Shop.PlaceOrderAsync(cached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var uncachedOrder = await (await Shop.PlaceOrderAsync(uncached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
         var cache = await Shop.CacheAsync();
-        await Shop.Admin.Users.GetAsync<UserDto>($"/users/{cached.Id}");
+        await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{cached.Id}");
         await cache.KeyDeleteAsync([UserCacheEntry.Key(uncached.Id), UserCacheEntry.Key(newcomer.Id)]);
 
         await Shop.StopResourceAsync(ShopServices.Users);
         try
         {
-            var withUser = await Shop.Customer(cached.Id).Orders.GetAsync<OrderDto>($"/orders/{cachedOrder.Id}");
+            var withUser = await Shop.As(Caller.Customer(cached.Id)).Orders.GetAsync<OrderDto>($"/orders/{cachedOrder.Id}");
             Assert.Equal(("Found", "Nora"), (withUser.UserStatus, withUser.User?.Name));
 
-            var withoutUser = await Shop.Customer(uncached.Id).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}");
+            var withoutUser = await Shop.As(Caller.Customer(uncached.Id)).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}");
             Assert.Equal(("Unavailable", null), (withoutUser.UserStatus, withoutUser.User));
             Assert.Equal(uncachedOrder.Lines, withoutUser.Lines);
 
@@ -47,7 +47,7 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
 
         // Once the users service is back (and the caller's circuit breaker lets calls through again), orders show their user.
         await Eventually.HoldsAsync(async () =>
-            (await Shop.Customer(uncached.Id).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}")).UserStatus == "Found",
+            (await Shop.As(Caller.Customer(uncached.Id)).Orders.GetAsync<OrderDto>($"/orders/{uncachedOrder.Id}")).UserStatus == "Found",
             "Orders did not show their user again after the users service came back.");
         await (await Shop.PlaceOrderAsync(newcomer.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
     }

@@ -92,12 +92,12 @@ public sealed partial class FakePeers
             {
                 ["issuer"] = ShopIdentity.Issuer,
                 ["jwks_uri"] = $"{UsersAddress}/.well-known/jwks",
-                ["token_endpoint"] = $"{UsersAddress}/connect/token"
+                ["token_endpoint"] = $"{UsersAddress}{ShopIdentity.TokenPath}"
             }),
             ("GET", "/.well-known/jwks") => Json(HttpStatusCode.OK, new { keys = new[] { TokenForge.InProcess.PublicJwk() } }),
-            ("POST", "/connect/token") => Json(HttpStatusCode.OK, new Dictionary<string, object>
+            ("POST", ShopIdentity.TokenPath) => Json(HttpStatusCode.OK, new Dictionary<string, object>
             {
-                ["access_token"] = TokenForge.InProcess.Create(ShopServices.Products, ShopServices.Orders, scope: "reservations catalog.read users.read"),
+                ["access_token"] = TokenForge.InProcess.Create(ShopServices.Products, ShopServices.Orders, scope: string.Join(' ', ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead)),
                 ["token_type"] = "Bearer",
                 ["expires_in"] = 900
             }),

@@ -38,6 +38,12 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     /// <summary>The environment the service runs in: Development, as under the AppHost, unless a test says otherwise.</summary>
     public string HostEnvironment { get; init; } = Environments.Development;
 
+    /// <summary>
+    /// The service's clock in place of the machine's: a test that counts against a time window gives a
+    /// <c>FakeTimeProvider</c>, so that only the test moves time on, however slow the machine.
+    /// </summary>
+    public TimeProvider? Clock { get; init; }
+
     /// <summary>The audience of this service's tokens, which is also its resource name.</summary>
     public abstract string Audience { get; }
 
@@ -47,7 +53,7 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     public string DatabaseFile => Path.Combine(DataDirectory, DatabaseName + ".db");
 
     /// <summary>The service's database, for tests that play a crash by writing to it.</summary>
-    public ServiceDatabase Database => ServiceDatabase.SqliteFile(DatabaseFile);
+    public DatabaseBackdoor Database => DatabaseBackdoor.SqliteFile(DatabaseFile);
 
     /// <summary>Settings of this service, as the AppHost would pass them.</summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];
@@ -88,6 +94,11 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
                     options.TokenValidationParameters.IssuerSigningKey = TokenForge.InProcess.Key;
                     options.TokenValidationParameters.ValidIssuer = ShopIdentity.Issuer;
                 });
+            }
+
+            if (Clock is not null)
+            {
+                services.AddSingleton(Clock);
             }
 
             ConfigureServices(services);

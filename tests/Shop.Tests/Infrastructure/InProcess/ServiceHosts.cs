@@ -13,7 +13,6 @@ namespace Shop.Tests.Infrastructure.InProcess;
 /// <summary>The users service in this process: it issues tokens signed with <see cref="TokenForge.InProcess"/>'s key.</summary>
 public sealed class UsersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<UsersDbContext>(withCache)
 {
-    public const string AdminEmail = "admin@shop.example";
     public const string AdminPassword = "admin password for tests";
     public const string OrdersClientSecret = "orders client secret for tests";
 
@@ -25,21 +24,14 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     public async Task<UserDto> RegisterAsync(string name = "Dana", string password = "a password to remember")
     {
         using var anonymous = As(Caller.Anonymous);
-        var response = await anonymous.PostAsJsonAsync("/users",
-            new { name, email = $"{Guid.NewGuid():N}@example.com", age = 33, password }, TestContext.Current.CancellationToken);
-        return await response.ReadAsync<UserDto>(HttpStatusCode.Created);
+        return await anonymous.RegisterAsync(name, 33, password);
     }
 
     /// <summary>Asks for a token with the password grant; the response is the caller's to check.</summary>
     public async Task<HttpResponseMessage> RequestTokenAsync(string email, string password)
     {
         using var anonymous = As(Caller.Anonymous);
-        return await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = password
-        }), TestContext.Current.CancellationToken);
+        return await anonymous.RequestTokenAsync(email, password);
     }
 
     protected override IEnumerable<(string Key, string Value)> Settings =>
@@ -62,9 +54,7 @@ public sealed class ProductsServiceHost(params (string Key, string Value)[] sett
     public async Task<ProductDto> CreateProductAsync(string name = "Kettle", decimal price = 20m, string currency = "EUR", int stock = 10)
     {
         using var admin = As(Caller.Admin());
-        var response = await admin.PostAsJsonAsync("/products",
-            new { sku = ShopApi.Unique("SKU"), name, price, currency, stock }, TestContext.Current.CancellationToken);
-        return await response.ReadAsync<ProductDto>(HttpStatusCode.Created);
+        return await admin.CreateProductAsync(name, price, currency, stock);
     }
 
     protected override string DatabaseName => ShopResources.ProductsDatabase;
@@ -94,7 +84,7 @@ public sealed class OrdersServiceHost(bool withCache = false, params (string Key
     [
         ($"services:{ShopServices.Users}:http:0", FakePeers.UsersAddress),
         ($"services:{ShopServices.Products}:http:0", FakePeers.ProductsAddress),
-        ("Identity:ClientSecret", "orders client secret for tests"),
+        ("Identity:ClientSecret", UsersServiceHost.OrdersClientSecret),
         ("RateLimits:WritesPerMinute", "1000000"),
         .. settings
     ];

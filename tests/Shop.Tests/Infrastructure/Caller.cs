@@ -1,6 +1,9 @@
-namespace Shop.Tests.Infrastructure.InProcess;
+namespace Shop.Tests.Infrastructure;
 
-/// <summary>Who sends a request to a service in this process: nobody, a customer, an admin, or a service with scopes.</summary>
+/// <summary>
+/// Who sends a request: nobody, a customer, an admin, or a service with scopes. Both harnesses take it, a service in this
+/// process (<c>host.As(Caller.Admin())</c>) and the whole topology (<c>shop.As(Caller.Admin())</c>).
+/// </summary>
 public abstract record Caller
 {
     public static Caller Anonymous { get; } = new AnonymousCaller();
@@ -12,7 +15,7 @@ public abstract record Caller
 
     /// <summary>The orders service's own identity, with the scopes it is given: all of them unless said otherwise.</summary>
     public static Caller Service(params string[] scopes) =>
-        new ServiceCaller(scopes.Length > 0 ? scopes : ["reservations", "catalog.read", "users.read"]);
+        new ServiceCaller(scopes.Length > 0 ? scopes : [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]);
 
     /// <summary>A token for <paramref name="audience"/>, signed with the key the services in this process trust; null for anonymous.</summary>
     public string? TokenFor(string audience, TokenForge forge) => this switch
@@ -23,11 +26,11 @@ public abstract record Caller
         _ => null
     };
 
-    private sealed record AnonymousCaller : Caller;
+    public sealed record AnonymousCaller : Caller;
 
-    private sealed record AdminCaller(int UserId) : Caller;
+    public sealed record AdminCaller(int UserId) : Caller;
 
-    private sealed record CustomerCaller(int UserId) : Caller;
+    public sealed record CustomerCaller(int UserId) : Caller;
 
-    private sealed record ServiceCaller(string[] Scopes) : Caller;
+    public sealed record ServiceCaller(string[] Scopes) : Caller;
 }

@@ -7,9 +7,18 @@ namespace Shop.Tests.Infrastructure;
 
 /// <summary>Reaches into a service's database, for tests that play what a crash would have left behind.</summary>
 /// <param name="Provider">The provider the service runs on: <see cref="DataProviders.Sqlite"/> or <see cref="DataProviders.Postgres"/>.</param>
-public sealed record ServiceDatabase(string Provider, string ConnectionString)
+public sealed record DatabaseBackdoor(string Provider, string ConnectionString)
 {
-    public static ServiceDatabase SqliteFile(string path) => new(DataProviders.Sqlite, $"Data Source={path}");
+    /// <summary>A placing time recovery takes an order over at once for.</summary>
+    public static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>
+    /// A placing time recovery leaves an order alone for, however slow the machine, until the test backdates it
+    /// (<see cref="BackdateOrderAsync"/>) once it has set up what the crash would have left behind.
+    /// </summary>
+    public static readonly DateTime NotDueUntilBackdated = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public static DatabaseBackdoor SqliteFile(string path) => new(DataProviders.Sqlite, $"Data Source={path}");
 
     /// <summary>Runs <paramref name="sql"/> and answers the first column of its first row, if any.</summary>
     public async Task<object?> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
