@@ -40,7 +40,7 @@ public sealed partial class PublishManifestTests
         }
 
         Assert.True(here == await File.ReadAllTextAsync(AspireManifest.CommittedPath, TestContext.Current.CancellationToken),
-            "deploy/aspire-manifest.json is not what the AppHost publishes: publish it again as the README's \"Deploying\" says.");
+            "deploy/aspire-manifest.json is not what the AppHost publishes: publish it again as docs/operations.md's \"Deploying\" says.");
     }
 
     [Fact]
