@@ -18,7 +18,7 @@ internal static class ServiceCollectionExtensions
         builder.AddPeerClients();
         builder.AddOrderCache();
 
-        builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<OrderingOptions>(OrderingOptions.Section);
         builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddSingleton<BatchedPlacementSteps>();
         builder.Services.AddScoped<OrderLifecycle>();

@@ -11,7 +11,7 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddServiceDatabase<ProductsDbContext, PostgresProductsDbContext>(ShopResources.ProductsDatabase);
-        builder.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<ReservationOptions>(ReservationOptions.Section);
         builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();
