@@ -1,5 +1,4 @@
 using Shop.OrderService.Apis;
-using Shop.OrderService.Data;
 using Shop.OrderService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,5 +1,4 @@
 using Shop.ProductService.Apis;
-using Shop.ProductService.Data;
 using Shop.ProductService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,5 +1,4 @@
 using Shop.UserService.Apis;
-using Shop.UserService.Data;
 using Shop.UserService.Extensions;
 using Shop.UserService.Identity;
 

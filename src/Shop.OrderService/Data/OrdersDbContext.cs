@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.OrderService.Model;
-
 namespace Shop.OrderService.Data;
 
 /// <summary>The orders database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>

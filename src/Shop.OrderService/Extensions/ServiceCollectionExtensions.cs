@@ -1,7 +1,5 @@
-using Shop.Contracts;
 using Shop.OrderService.Caching;
 using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
 using Shop.OrderService.Ordering;
 using Shop.OrderService.Ordering.Batching;
 using Shop.OrderService.Ordering.Idempotency;

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.ProductService.Model;
-
 namespace Shop.ProductService.Data;
 
 /// <summary>The products database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>

@@ -1,6 +1,4 @@
-using Shop.ProductService.Data;
 using Shop.ProductService.Reservations;
-using Shop.Contracts;
 
 namespace Shop.ProductService.Extensions;
 

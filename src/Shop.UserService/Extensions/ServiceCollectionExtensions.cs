@@ -4,12 +4,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
-using Shop.Contracts;
 using Shop.UserService.Apis;
 using Shop.UserService.Caching;
-using Shop.UserService.Data;
 using Shop.UserService.Identity;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Extensions;
 
