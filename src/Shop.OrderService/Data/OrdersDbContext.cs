@@ -12,7 +12,7 @@ public class OrdersDbContext(DbContextOptions options) : DbContext(options)
         order.HasIndex(o => o.UserId);
         order.HasIndex(o => new { o.Status, o.CreatedAt });
         order.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
-        order.Property(o => o.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        order.Property(o => o.CreatedAt).ReadAsUtc();
         order.Property(o => o.Currency).HasMaxLength(3);
         order.Property(o => o.IdempotencyKey).HasMaxLength(IdempotencyRecord.MaxStoredKeyLength);
         // Not unique: a key may be used again once its record has expired.

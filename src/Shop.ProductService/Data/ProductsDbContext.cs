@@ -24,8 +24,8 @@ public class ProductsDbContext(DbContextOptions options) : DbContext(options)
         reservation.Property(r => r.OrderId).ValueGeneratedNever();
         reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         reservation.HasIndex(r => new { r.Status, r.CreatedAt });
-        reservation.Property(r => r.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-        reservation.Property(r => r.UpdatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        reservation.Property(r => r.CreatedAt).ReadAsUtc();
+        reservation.Property(r => r.UpdatedAt).ReadAsUtc();
         reservation.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.OrderId);
     }
 }
