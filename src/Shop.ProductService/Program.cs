@@ -1,6 +1,3 @@
-using Shop.ProductService.Apis;
-using Shop.ProductService.Extensions;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

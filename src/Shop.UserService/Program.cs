@@ -1,7 +1,3 @@
-using Shop.UserService.Apis;
-using Shop.UserService.Extensions;
-using Shop.UserService.Identity;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Shop.Caching.Redis;
-using Shop.OrderService.Ordering;
 using StackExchange.Redis;
 using Order = Shop.OrderService.Model.Order;
 

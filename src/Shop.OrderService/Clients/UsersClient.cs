@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Shop.Caching.Redis;
-using Shop.OrderService.Ordering;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using StackExchange.Redis;

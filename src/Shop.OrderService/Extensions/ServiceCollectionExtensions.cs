@@ -1,9 +1,3 @@
-using Shop.OrderService.Caching;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Ordering;
-using Shop.OrderService.Ordering.Batching;
-using Shop.OrderService.Ordering.Idempotency;
-
 namespace Shop.OrderService.Extensions;
 
 internal static class ServiceCollectionExtensions

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Shop.OrderService.Caching;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Ordering.Batching;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.OrderService.Ordering;

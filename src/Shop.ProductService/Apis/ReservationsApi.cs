@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.ProductService.Reservations;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.ProductService.Apis;

@@ -1,5 +1,3 @@
-using Shop.ProductService.Reservations;
-
 namespace Shop.ProductService.Extensions;
 
 internal static class ServiceCollectionExtensions

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.UserService.Identity;
 
 namespace Shop.UserService.Apis;
 

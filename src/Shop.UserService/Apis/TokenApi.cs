@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Shop.ServiceDefaults.Errors;
-using Shop.UserService.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Apis;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Security;
-using Shop.UserService.Caching;
 
 namespace Shop.UserService.Apis;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Shop.UserService.Identity;
 
 namespace Shop.UserService.Data;
 

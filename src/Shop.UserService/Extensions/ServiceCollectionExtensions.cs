@@ -4,9 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
-using Shop.UserService.Apis;
-using Shop.UserService.Caching;
-using Shop.UserService.Identity;
 
 namespace Shop.UserService.Extensions;
 

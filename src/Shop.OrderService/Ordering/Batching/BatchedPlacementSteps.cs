@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Shop.OrderService.Clients;
 
 namespace Shop.OrderService.Ordering.Batching;
 
