@@ -23,7 +23,7 @@ public static class CacheExtensions
     /// </remarks>
     public static IHostApplicationBuilder AddOptionalRedisClient(this IHostApplicationBuilder builder, string connectionName)
     {
-        builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<CacheOptions>(CacheOptions.Section);
         // The Redis client's options callback is given no services, so the timeout is read here; the options above check it at start.
         var timeout = (int)(builder.Configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions()).Timeout.TotalMilliseconds;
         var disableTracing = builder.Configuration.GetValue("Aspire:StackExchange:Redis:DisableTracing", true);

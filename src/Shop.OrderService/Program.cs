@@ -1,7 +1,3 @@
-using Shop.OrderService.Apis;
-using Shop.OrderService.Data;
-using Shop.OrderService.Extensions;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

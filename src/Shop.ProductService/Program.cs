@@ -1,7 +1,3 @@
-using Shop.ProductService.Apis;
-using Shop.ProductService.Data;
-using Shop.ProductService.Extensions;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -37,7 +37,7 @@ public static class Extensions
         // One clock for every service and background job, which a test can replace.
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.Services.AddOptions<ServiceCallOptions>().BindConfiguration(ServiceCallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<ServiceCallOptions>(ServiceCallOptions.Section);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Calls between services are traced and measured; the factory's log scope and start and end lines per call

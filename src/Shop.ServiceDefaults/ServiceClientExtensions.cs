@@ -13,7 +13,7 @@ public static class ServiceClientExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceIdentity(this IHostApplicationBuilder builder, string clientId, params string[] scopes)
     {
-        builder.Services.AddOptions<ServiceIdentityOptions>().BindConfiguration(ServiceIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+        builder.Services.AddValidatedOptions<ServiceIdentityOptions>(ServiceIdentityOptions.Section)
             .Configure(options =>
             {
                 options.ClientId = clientId;

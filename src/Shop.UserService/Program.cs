@@ -1,8 +1,3 @@
-using Shop.UserService.Apis;
-using Shop.UserService.Data;
-using Shop.UserService.Extensions;
-using Shop.UserService.Identity;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

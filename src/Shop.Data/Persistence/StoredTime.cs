@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Shop.Data.Persistence;
 
 public static class StoredTime
@@ -11,4 +13,8 @@ public static class StoredTime
         var now = clock.GetUtcNow();
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
+
+    /// <summary>Reads the time back as UTC, as it was stored: SQLite keeps no <see cref="DateTimeKind"/>.</summary>
+    public static PropertyBuilder<DateTime> ReadAsUtc(this PropertyBuilder<DateTime> property) =>
+        property.HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }

@@ -3,15 +3,6 @@ using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.Data.Persistence;
-using Shop.OrderService.Caching;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
-using Shop.OrderService.Model;
-using Shop.OrderService.Ordering;
-using Shop.OrderService.Ordering.Idempotency;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Security;
 

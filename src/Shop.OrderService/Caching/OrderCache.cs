@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Shop.Caching.Redis;
-using Shop.Contracts;
-using Shop.OrderService.Model;
-using Shop.OrderService.Ordering;
 using StackExchange.Redis;
 using Order = Shop.OrderService.Model.Order;
 

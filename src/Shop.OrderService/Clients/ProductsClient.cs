@@ -1,6 +1,4 @@
 using System.Net;
-using Shop.Contracts;
-using Shop.OrderService.Model;
 using Shop.ServiceDefaults.Http;
 
 namespace Shop.OrderService.Clients;

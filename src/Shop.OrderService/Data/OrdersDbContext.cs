@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.OrderService.Model;
-
 namespace Shop.OrderService.Data;
 
 /// <summary>The orders database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
@@ -15,7 +12,7 @@ public class OrdersDbContext(DbContextOptions options) : DbContext(options)
         order.HasIndex(o => o.UserId);
         order.HasIndex(o => new { o.Status, o.CreatedAt });
         order.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
-        order.Property(o => o.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        order.Property(o => o.CreatedAt).ReadAsUtc();
         order.Property(o => o.Currency).HasMaxLength(3);
         order.Property(o => o.IdempotencyKey).HasMaxLength(IdempotencyRecord.MaxStoredKeyLength);
         // Not unique: a key may be used again once its record has expired.

@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.OrderService.Model;
-
 namespace Shop.OrderService.Data;
 
 internal static class OrdersSeed
@@ -10,18 +6,14 @@ internal static class OrdersSeed
     /// Alice's order of a Book and Bob's order of a Pen, added once to an empty database. The ids and
     /// snapshots are those of the users and products services' own seed data.
     /// </summary>
-    public static async Task SeedSampleOrdersAsync(OrdersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static Task SeedSampleOrdersAsync(OrdersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (await db.Orders.AnyAsync(cancellationToken))
-        {
-            return;
-        }
-
         var now = DateTime.UtcNow;
-        db.Orders.AddRange(
+        return db.AddIfEmptyAsync(db.Orders,
+        [
             SampleOrder(userId: 1, new ProductResponse(1, "BOOK-001", "Book", 12.50m, "EUR", 0), now),
-            SampleOrder(userId: 2, new ProductResponse(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now));
-        await db.SaveChangesAsync(cancellationToken);
+            SampleOrder(userId: 2, new ProductResponse(2, "PEN-001", "Pen", 1.99m, "EUR", 0), now)
+        ], cancellationToken);
     }
 
     private static Order SampleOrder(int userId, ProductResponse product, DateTime createdAt)

@@ -1,11 +1,3 @@
-using Shop.Contracts;
-using Shop.OrderService.Caching;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
-using Shop.OrderService.Ordering;
-using Shop.OrderService.Ordering.Batching;
-using Shop.OrderService.Ordering.Idempotency;
-
 namespace Shop.OrderService.Extensions;
 
 internal static class ServiceCollectionExtensions
@@ -18,7 +10,7 @@ internal static class ServiceCollectionExtensions
         builder.AddPeerClients();
         builder.AddOrderCache();
 
-        builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<OrderingOptions>(OrderingOptions.Section);
         builder.Services.AddSingleton<OrderMetrics>();
         builder.Services.AddSingleton<BatchedPlacementSteps>();
         builder.Services.AddScoped<OrderLifecycle>();

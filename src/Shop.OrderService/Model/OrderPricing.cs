@@ -1,5 +1,3 @@
-using Shop.Contracts;
-
 namespace Shop.OrderService.Model;
 
 /// <summary>Prices the lines of an order from the products as they are now, and totals them.</summary>

@@ -1,5 +1,3 @@
-using Shop.OrderService.Model;
-
 namespace Shop.OrderService.Ordering;
 
 /// <summary>What cancelling an order came to: cancelled (now, or before), or refused while it is still being placed.</summary>

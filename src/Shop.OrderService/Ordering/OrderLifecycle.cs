@@ -1,12 +1,4 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.Data.Persistence;
-using Shop.OrderService.Caching;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
-using Shop.OrderService.Model;
-using Shop.OrderService.Ordering.Batching;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.OrderService.Ordering;

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Data.Work;
-using Shop.OrderService.Data;
-using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Ordering;
 

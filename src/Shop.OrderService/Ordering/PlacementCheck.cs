@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Shop.Contracts;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Ordering;
 

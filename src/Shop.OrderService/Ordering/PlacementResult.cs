@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Ordering;
 

@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Shop.Data.Persistence;
-using Shop.ProductService.Data;
-using Shop.ProductService.Model;
-using Shop.Contracts;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.ProductService.Apis;

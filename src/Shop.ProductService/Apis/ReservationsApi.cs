@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.ProductService.Model;
-using Shop.ProductService.Reservations;
-using Shop.Contracts;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.ProductService.Apis;

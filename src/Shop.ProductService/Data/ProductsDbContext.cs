@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.ProductService.Model;
-
 namespace Shop.ProductService.Data;
 
 /// <summary>The products database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
@@ -27,8 +24,8 @@ public class ProductsDbContext(DbContextOptions options) : DbContext(options)
         reservation.Property(r => r.OrderId).ValueGeneratedNever();
         reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         reservation.HasIndex(r => new { r.Status, r.CreatedAt });
-        reservation.Property(r => r.CreatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-        reservation.Property(r => r.UpdatedAt).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        reservation.Property(r => r.CreatedAt).ReadAsUtc();
+        reservation.Property(r => r.UpdatedAt).ReadAsUtc();
         reservation.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.OrderId);
     }
 }

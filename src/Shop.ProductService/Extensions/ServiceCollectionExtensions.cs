@@ -1,7 +1,3 @@
-using Shop.ProductService.Data;
-using Shop.ProductService.Reservations;
-using Shop.Contracts;
-
 namespace Shop.ProductService.Extensions;
 
 internal static class ServiceCollectionExtensions
@@ -11,7 +7,7 @@ internal static class ServiceCollectionExtensions
     {
         builder.Services.AddValidation();
         builder.AddServiceDatabase<ProductsDbContext, PostgresProductsDbContext>(ShopResources.ProductsDatabase);
-        builder.Services.AddOptions<ReservationOptions>().BindConfiguration(ReservationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<ReservationOptions>(ReservationOptions.Section);
         builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Shop.Contracts;
 using Shop.ServiceDefaults.Input;
 
 namespace Shop.ProductService.Model;

@@ -1,5 +1,3 @@
-using Shop.Contracts;
-
 namespace Shop.ProductService.Model;
 
 /// <summary>Stock held for one order. Keyed by the order's id, so that a repeated reserve holds nothing more.</summary>

@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Shop.Contracts;
-using Shop.Data.Persistence;
-using Shop.ProductService.Data;
-using Shop.ProductService.Model;
 
 namespace Shop.ProductService.Reservations;
 

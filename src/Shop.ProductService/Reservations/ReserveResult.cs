@@ -1,5 +1,3 @@
-using Shop.ProductService.Model;
-
 namespace Shop.ProductService.Reservations;
 
 /// <summary>What <see cref="ReservationStore.ReserveManyAsync"/> did for one order.</summary>

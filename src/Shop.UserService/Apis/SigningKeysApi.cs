@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.Contracts;
-using Shop.UserService.Identity;
 
 namespace Shop.UserService.Apis;
 

@@ -3,14 +3,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Shop.Contracts;
 using Shop.ServiceDefaults.Errors;
-using Shop.UserService.Data;
-using Shop.UserService.Identity;
-using Shop.UserService.Model;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Apis;

@@ -1,14 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.Data.Persistence;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Security;
-using Shop.UserService.Caching;
-using Shop.UserService.Data;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Apis;
 

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.Data.Persistence;
 using Shop.Data.Providers;
-using Shop.UserService.Data;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Caching;
 

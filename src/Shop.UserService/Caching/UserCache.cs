@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Shop.Caching.Redis;
-using Shop.Contracts;
 using StackExchange.Redis;
 
 namespace Shop.UserService.Caching;

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Shop.UserService.Model;
-
 namespace Shop.UserService.Data;
 
 /// <summary>The users database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>

@@ -1,24 +1,19 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Shop.UserService.Identity;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Data;
 
 internal static class UsersSeed
 {
     /// <summary>The workshop's two users, added once to an empty database, in Development.</summary>
-    public static async Task SeedSampleUsersAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    public static Task SeedSampleUsersAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (!await db.Users.AnyAsync(cancellationToken))
-        {
-            var now = DateTimeOffset.UtcNow;
-            db.Users.AddRange(
-                new User { Name = "Alice", Email = "alice@example.com", Age = 30, CreatedAt = now },
-                new User { Name = "Bob", Email = "bob@example.com", Age = 25, CreatedAt = now });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        var now = DateTimeOffset.UtcNow;
+        return db.AddIfEmptyAsync(db.Users,
+        [
+            new User { Name = "Alice", Email = "alice@example.com", Age = 30, CreatedAt = now },
+            new User { Name = "Bob", Email = "bob@example.com", Age = 25, CreatedAt = now }
+        ], cancellationToken);
     }
 
     /// <summary>

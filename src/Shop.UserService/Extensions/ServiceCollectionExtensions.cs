@@ -4,12 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
-using Shop.Contracts;
-using Shop.UserService.Apis;
-using Shop.UserService.Caching;
-using Shop.UserService.Data;
-using Shop.UserService.Identity;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Extensions;
 
@@ -29,7 +23,7 @@ internal static class ServiceCollectionExtensions
     private static void AddUserCache(this IHostApplicationBuilder builder)
     {
         builder.AddOptionalRedisClient(ShopResources.Cache);
-        builder.Services.AddOptions<UserCacheOptions>().BindConfiguration(UserCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<UserCacheOptions>(UserCacheOptions.Section);
         builder.Services.AddSingleton<UserCache>();
         builder.Services.AddScoped<CacheInvalidations>();
         builder.Services.AddHostedService<UserCacheRepair>();
@@ -41,7 +35,7 @@ internal static class ServiceCollectionExtensions
     /// </summary>
     private static void AddIdentityProvider(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ShopIdentityOptions>().BindConfiguration(ShopIdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<ShopIdentityOptions>(ShopIdentityOptions.Section);
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeys>());
         builder.Services.AddHostedService<SigningKeyRefresh>();
@@ -88,7 +82,7 @@ internal static class ServiceCollectionExtensions
             .SetIsOriginAllowed(origin => isDevelopment && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback)
             .WithMethods(HttpMethods.Post)
             .AllowAnyHeader()));
-        builder.Services.AddOptions<SignInLimitOptions>().BindConfiguration(SignInLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<SignInLimitOptions>(SignInLimitOptions.Section);
         builder.Services.AddScoped<AccountSignInLimit>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

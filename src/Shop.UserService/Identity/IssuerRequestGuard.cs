@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Shop.Contracts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Identity;

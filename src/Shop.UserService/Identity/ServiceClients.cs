@@ -1,5 +1,4 @@
 using OpenIddict.Abstractions;
-using Shop.Contracts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Identity;

@@ -1,4 +1,3 @@
-using Shop.Contracts;
 using Shop.Data.Work;
 
 namespace Shop.UserService.Identity;

@@ -1,12 +1,8 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
-using Shop.Data.Persistence;
-using Shop.UserService.Data;
-using Shop.UserService.Model;
 
 namespace Shop.UserService.Identity;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Shop.Contracts;
 using Shop.ServiceDefaults.Input;
 
 namespace Shop.UserService.Model;

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.Data.Persistence;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
-using Shop.OrderService.Model;
 
 namespace Shop.OrderService.Ordering.Batching;
 

@@ -1,13 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Shop.Data.Persistence;
-using Shop.OrderService.Clients;
-using Shop.OrderService.Data;
-using Shop.OrderService.Model;
-using Shop.OrderService.Ordering;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Shop.OrderService.Ordering.Idempotency;
