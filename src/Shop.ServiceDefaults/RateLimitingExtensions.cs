@@ -20,7 +20,7 @@ public static class RateLimitingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddDefaultRateLimiting(this IHostApplicationBuilder builder, Action<RateLimiterOptions>? configure = null)
     {
-        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
