@@ -9,8 +9,8 @@ var databases = builder.AddServiceDatabases(builder.GetDataDirectory());
 var platform = new ServicePlatform(databases, builder.GetServiceReplicas(databases));
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
-var adminPassword = builder.AddGeneratedSecret("admin-password");
-var ordersClientSecret = builder.AddGeneratedSecret($"{ShopServices.Orders}-client-secret");
+var adminPassword = builder.AddGeneratedSecret(ShopResources.AdminPassword);
+var ordersClientSecret = builder.AddGeneratedSecret(ShopResources.OrdersClientSecret);
 
 // The services start together rather than one after another: each copes with the others being away (it
 // answers 503 until they are back), so waiting for them would only add their start-up times together.

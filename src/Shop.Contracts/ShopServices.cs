@@ -25,6 +25,12 @@ public static class ShopResources
     public const string Postgres = "postgres";
 
     public static IReadOnlyList<string> Databases { get; } = [UsersDatabase, ProductsDatabase, OrdersDatabase];
+
+    /// <summary>The administrator's password: a secret parameter of the AppHost, generated on first run.</summary>
+    public const string AdminPassword = "admin-password";
+
+    /// <summary>The orders service's client secret at the issuer: a secret parameter of the AppHost, generated on first run.</summary>
+    public const string OrdersClientSecret = ShopServices.Orders + "-client-secret";
 }
 
 /// <summary>

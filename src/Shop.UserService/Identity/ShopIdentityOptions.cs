@@ -31,7 +31,7 @@ public sealed class ShopIdentityOptions
 
     public sealed class AdminAccount
     {
-        public string Email { get; set; } = "admin@shop.example";
+        public string Email { get; set; } = ShopIdentity.DefaultAdminEmail;
         public string? Password { get; set; }
     }
 }

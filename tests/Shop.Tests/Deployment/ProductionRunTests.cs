@@ -35,8 +35,8 @@ public sealed class ProductionRunTests
             [ShopResources.ProductsDatabase] = $"{database.ConnectionString};Database={ShopResources.ProductsDatabase}",
             [ShopResources.OrdersDatabase] = $"{database.ConnectionString};Database={ShopResources.OrdersDatabase}",
             [ShopResources.Cache] = cache.ConnectionString,
-            ["admin-password"] = Guid.NewGuid().ToString("N"),
-            ["orders-client-secret"] = Guid.NewGuid().ToString("N")
+            [ShopResources.AdminPassword] = Guid.NewGuid().ToString("N"),
+            [ShopResources.OrdersClientSecret] = Guid.NewGuid().ToString("N")
         };
         var ports = ShopServices.All.ToDictionary(service => service, _ => LoopbackPort.Free());
 
@@ -51,7 +51,7 @@ public sealed class ProductionRunTests
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
             using var users = Client(ports[ShopServices.Users]);
-            var admin = await ShopTopology.SignInAsync(users, AppHostSettings.AdminEmail, secret["admin-password"]);
+            var admin = await ShopTopology.SignInAsync(users, ShopIdentity.DefaultAdminEmail, secret[ShopResources.AdminPassword]);
             using var products = Client(ports[ShopServices.Products], admin);
             var product = await products.CreateProductAsync("Kettle", 20m, "EUR", 5);
             var customer = await users.RegisterAsync("Erin", 40, "a password to remember");

@@ -45,7 +45,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "password",
-                ["username"] = AppHostSettings.AdminEmail,
+                ["username"] = ShopIdentity.DefaultAdminEmail,
                 ["password"] = UsersServiceHost.AdminPassword
             })
         };

@@ -18,7 +18,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
     {
         await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
 
-        var admin = await production.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword);
+        var admin = await production.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword);
         Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var anonymous = production.As(Caller.Anonymous);
         var orders = await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
@@ -31,7 +31,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
-        Assert.Equal([AppHostSettings.AdminEmail], users.Items.Select(u => u.Email));
+        Assert.Equal([ShopIdentity.DefaultAdminEmail], users.Items.Select(u => u.Email));
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
     public async Task AChangedAdministratorPasswordTakesEffectAtTheNextStart()
     {
         await using var first = new UsersServiceHost();
-        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
 
         await using var restarted = new UsersServiceHost(settings:
         [
@@ -50,8 +50,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
             ("Identity:Admin:Password", "a new password for the administrator")
         ]);
 
-        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(AppHostSettings.AdminEmail, "a new password for the administrator")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(AppHostSettings.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, "a new password for the administrator")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
     }
 
     [Fact]
