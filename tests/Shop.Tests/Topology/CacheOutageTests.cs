@@ -91,5 +91,4 @@ public sealed class CacheOutageTests(IsolatedTopologyFixture fixture) : Isolated
             "The cache kept the user's old copy after the update.");
         Assert.Equal("Rosa Lind", (await customer.Orders.GetAsync<OrderDto>($"/orders/{order.Id}")).User?.Name);
     }
-
 }
