@@ -14,7 +14,11 @@ internal static class ServiceClients
     /// <summary>The services (audiences) a scope gives access to.</summary>
     public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => ShopScopes.Audiences[scope]).Distinct();
 
-    /// <summary>Registers each configured client with its current secret, replacing an older registration.</summary>
+    /// <summary>
+    /// Registers each configured client with its current secret, updating an older registration in place: replicas
+    /// starting together each register the clients in turn, and one that replaced a registration with a new one would
+    /// leave the others holding, in their cache, a client that no longer exists, so that they refused it.
+    /// </summary>
     public static async Task RegisterAsync(IServiceProvider services, ShopIdentityOptions options, CancellationToken cancellationToken)
     {
         var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
@@ -23,11 +27,6 @@ internal static class ServiceClients
             if (!ScopesByClient.TryGetValue(clientId, out var scopes))
             {
                 throw new InvalidOperationException($"Identity:Clients:{clientId} names no known service client.");
-            }
-
-            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
-            {
-                await applications.DeleteAsync(existing, cancellationToken);
             }
 
             var descriptor = new OpenIddictApplicationDescriptor
@@ -39,7 +38,14 @@ internal static class ServiceClients
             };
             descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
             descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
-            await applications.CreateAsync(descriptor, cancellationToken);
+            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
+            {
+                await applications.UpdateAsync(existing, descriptor, cancellationToken);
+            }
+            else
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+            }
         }
     }
 }

@@ -21,13 +21,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
         var admin = await production.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword);
         Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var anonymous = production.As(Caller.Anonymous);
-        var orders = await anonymous.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = ShopServices.Orders,
-            ["client_secret"] = UsersServiceHost.OrdersClientSecret,
-            ["scope"] = ShopScopes.UsersRead
-        }), TestContext.Current.CancellationToken);
+        var orders = await anonymous.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
@@ -52,6 +46,38 @@ public sealed class SignInTests(InProcessServicesFixture services)
 
         Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, "a new password for the administrator")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+    }
+
+    /// <summary>
+    /// Replicas starting together each register the service clients in turn: one that starts beside another that
+    /// already serves leaves the client good at both. The secret is the configured one: set anew, it takes effect at the
+    /// next start, and the old one stops working.
+    /// </summary>
+    [Fact]
+    public async Task AServiceClientStaysGoodAtEveryReplicaWhenAnotherStartsAndAChangedSecretTakesEffectAtTheNextStart()
+    {
+        await using var first = new UsersServiceHost();
+        using var atFirst = first.As(Caller.Anonymous);
+        Assert.Equal(HttpStatusCode.OK, (await atFirst.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead)).StatusCode);
+
+        await using (var second = new UsersServiceHost(settings: [($"ConnectionStrings:{ShopResources.UsersDatabase}", $"Data Source={first.DatabaseFile}")]))
+        {
+            using var atSecond = second.As(Caller.Anonymous);
+            Assert.Equal(HttpStatusCode.OK, (await atSecond.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead)).StatusCode);
+            var againAtFirst = await atFirst.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
+            Assert.True(againAtFirst.StatusCode == HttpStatusCode.OK, await againAtFirst.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using var rotated = new UsersServiceHost(settings:
+        [
+            ($"ConnectionStrings:{ShopResources.UsersDatabase}", $"Data Source={first.DatabaseFile}"),
+            ($"Identity:Clients:{ShopServices.Orders}", "a new secret for the orders service")
+        ]);
+        using var atRotated = rotated.As(Caller.Anonymous);
+        Assert.Equal(HttpStatusCode.OK, (await atRotated.RequestServiceTokenAsync("a new secret for the orders service", ShopScopes.UsersRead)).StatusCode);
+        var old = await atRotated.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
+        Assert.NotEqual(HttpStatusCode.OK, old.StatusCode);
+        Assert.Equal("invalid_client", JsonDocument.Parse(await old.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("error").GetString());
     }
 
     [Fact]
