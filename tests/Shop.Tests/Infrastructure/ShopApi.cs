@@ -26,6 +26,16 @@ public static class ShopApi
             ["password"] = password
         }), TestContext.Current.CancellationToken);
 
+    /// <summary>Asks for a token as the orders service does, with client credentials; the response is the caller's to check.</summary>
+    public static Task<HttpResponseMessage> RequestServiceTokenAsync(this HttpClient users, string secret, params string[] scopes) =>
+        users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ShopServices.Orders,
+            ["client_secret"] = secret,
+            ["scope"] = string.Join(' ', scopes)
+        }), TestContext.Current.CancellationToken);
+
     /// <summary>Creates a product with the products service's <paramref name="products"/> client, which must carry an admin's token.</summary>
     public static async Task<ProductDto> CreateProductAsync(this HttpClient products, string name, decimal price, string currency, int stock)
     {

@@ -48,13 +48,7 @@ public sealed partial class ShopTopology
 
     private async Task<string> ClientCredentialsTokenAsync(string secret)
     {
-        var response = await _anonymous.Users.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = ShopServices.Orders,
-            ["client_secret"] = secret,
-            ["scope"] = string.Join(' ', ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead)
-        }), TestContext.Current.CancellationToken);
+        var response = await _anonymous.Users.RequestServiceTokenAsync(secret, ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"The orders client could not get a token: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
