@@ -17,7 +17,7 @@ public sealed class DatabaseOutageTests(IsolatedTopologyFixture fixture) : Isola
             $"A SQLite file has no server to stop; this runs in the PostgreSQL run ({TestDatabase.Variable}={DataProviders.Postgres}).");
         var user = await Shop.CreateCustomerAsync();
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var order = await (await Shop.PlaceOrderAsync(user.Id, (product.Id, 3))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var order = await Shop.PlacedOrderAsync(user.Id, (product.Id, 3));
 
         await Shop.StopDatabaseServerAsync();
         List<(string Database, HttpResponseMessage Response)> answers;

@@ -16,8 +16,8 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var uncached = await Shop.CreateCustomerAsync("Otto");
         var newcomer = await Shop.CreateCustomerAsync("Pia");
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
-        var cachedOrder = await (await Shop.PlaceOrderAsync(cached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
-        var uncachedOrder = await (await Shop.PlaceOrderAsync(uncached.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        var cachedOrder = await Shop.PlacedOrderAsync(cached.Id, (product.Id, 1));
+        var uncachedOrder = await Shop.PlacedOrderAsync(uncached.Id, (product.Id, 1));
         var cache = await Shop.CacheAsync();
         await Shop.As(Caller.Admin()).Users.GetAsync<UserDto>($"/users/{cached.Id}");
         await cache.KeyDeleteAsync([UserCacheEntry.Key(uncached.Id), UserCacheEntry.Key(newcomer.Id)]);
@@ -58,7 +58,7 @@ public sealed class UsersOutageTests(IsolatedTopologyFixture fixture) : Isolated
         var product = await Shop.CreateProductAsAdminAsync(stock: 10);
         // A first order, so that the orders service holds its own token and later calls go straight to the user lookup.
         var regular = await Shop.CreateCustomerAsync("Regular");
-        await (await Shop.PlaceOrderAsync(regular.Id, (product.Id, 1))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        await Shop.PlacedOrderAsync(regular.Id, (product.Id, 1));
         var newcomers = new List<UserDto>();
         for (var i = 0; i < 8; i++)
         {
