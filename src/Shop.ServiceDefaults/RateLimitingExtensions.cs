@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.RateLimiting;
 using Shop.ServiceDefaults.Security;
 
@@ -35,7 +36,7 @@ public static class RateLimitingExtensions
 
                 var partition = context.User.UserId() is { } userId
                     ? $"user:{userId}"
-                    : $"address:{context.Connection.RemoteIpAddress}";
+                    : $"address:{context.LimitKey()}";
                 var writesPerMinute = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WritesPerMinute;
                 return context.RequestServices.SharedOrLocalWindow($"writes:{partition}", writesPerMinute, TimeSpan.FromMinutes(1));
             });

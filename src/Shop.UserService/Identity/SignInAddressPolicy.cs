@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Shop.ServiceDefaults.Http;
 
 namespace Shop.UserService.Identity;
 
@@ -20,5 +21,5 @@ public sealed class SignInAddressPolicy(IOptions<SignInLimitOptions> options, Us
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
         httpContext.RequestServices.SharedOrLocalWindow(
-            $"sign-ins:{httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"}", _permitLimit, TimeSpan.FromMinutes(1));
+            $"sign-ins:{httpContext.LimitKey()}", _permitLimit, TimeSpan.FromMinutes(1));
 }
