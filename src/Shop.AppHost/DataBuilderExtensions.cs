@@ -19,7 +19,13 @@ internal sealed class ServiceDatabases(string provider, string dataDirectory, Po
 
         var database = postgres.ByName[name];
         service.WithReference(database);
-        return postgres.ServicesWait ? service.WaitFor(database) : service;
+        if (!postgres.ServicesWait)
+        {
+            return service;
+        }
+
+        // The server first: a server that ended fails the service at once, where its database would only stay unhealthy.
+        return postgres.Server is { } server ? service.WaitFor(server).WaitFor(database) : service.WaitFor(database);
     }
 }
 
@@ -54,6 +60,12 @@ internal static class DataBuilderExtensions
             var other => throw new InvalidOperationException(
                 $"{DataProviders.Setting} is '{other}'; use {DataProviders.Sqlite} or {DataProviders.Postgres}.")
         };
+        if (!publishing)
+        {
+            // The SQLite files, and the signing key or the PostgreSQL cluster when they live here, are the shop's data.
+            PrivateDirectory.Ensure(dataDirectory, DirectorySettingName);
+        }
+
         return new(provider, dataDirectory, provider == DataProviders.Postgres
             ? builder.AddPostgresDatabases(ShopResources.Postgres, dataDirectory, ShopResources.Databases)
             : null);

@@ -33,7 +33,10 @@ internal static class CacheBuilderExtensions
 
         // The same generated, persisted secret that AddRedis would create, so both worlds share one setting.
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
-        var workingDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "shop", name)).FullName;
+        // In the private data folder rather than a shared one such as /tmp, where another account could make the folder first.
+        var workingDirectory = PrivateDirectory.Ensure(
+            Path.Combine(PrivateDirectory.Ensure(builder.GetDataDirectory(), DataBuilderExtensions.DirectorySettingName), name),
+            DataBuilderExtensions.DirectorySettingName);
 
         var secrets = new CacheSecretsFile(workingDirectory, name);
         var resource = choice.Host == CacheHost.RedisServer

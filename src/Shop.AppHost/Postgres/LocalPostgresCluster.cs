@@ -41,17 +41,27 @@ internal sealed record LocalPostgresCluster(string Directory, string? Account)
 
     /// <summary>
     /// Makes the cluster with <c>initdb</c>: the superuser <c>postgres</c> with <paramref name="password"/>, which is given
-    /// through a file only the account can read, removed at once; password authentication for every connection.
+    /// through a file only the account can read, removed at once; password authentication for every connection. It
+    /// depends on nothing of the caller's: the password file is made in the cluster's own parent folder, never in
+    /// TMPDIR (which the account may not be able to enter), and initdb runs in that folder. A failure throws with
+    /// initdb's output.
     /// </summary>
     public async Task InitializeAsync(LocalPostgresInstallation installation, string password, Action<string> log, CancellationToken cancellationToken)
     {
+        // The parent folder is made owner-only by the account, and refused when another account owns it or may write it.
         const string Script = """
             set -e
             umask 077
-            pwfile="$(mktemp)"
+            parent="$(dirname "$1")"
+            mkdir -p "$parent"
+            if [ ! -O "$parent" ] || [ -n "$(find "$parent" -maxdepth 0 -perm /022)" ]; then
+              echo "The folder $parent is not $(id -un)'s alone (another account owns it or may write it): give it to $(id -un) and chmod 700 it." >&2
+              exit 1
+            fi
+            cd "$parent"
+            pwfile="$(mktemp "$parent/.initdb-password.XXXXXX")"
             trap 'rm -f "$pwfile"' EXIT
             cat > "$pwfile"
-            mkdir -p "$(dirname "$1")"
             "$2" -D "$1" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --no-locale
             """;
         var (command, arguments) = AsAccount("/bin/sh", "-c", Script, "initdb", Directory, installation.Initdb);
@@ -60,25 +70,49 @@ internal sealed record LocalPostgresCluster(string Directory, string? Account)
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            UseShellExecute = false
+            UseShellExecute = false,
+            // A folder every account may enter: the caller's current folder may be closed to the account.
+            WorkingDirectory = "/"
         };
+        start.Environment.Remove("TMPDIR");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("initdb did not start.");
+        var output = new List<string>();
         process.OutputDataReceived += (_, line) => Log(line.Data);
         process.ErrorDataReceived += (_, line) => Log(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await process.StandardInput.WriteAsync(password);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(password);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The script ended before it read the password; its exit code and output say why.
+        }
+
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"initdb could not make the cluster in {Directory} (exit code {process.ExitCode}); its output is in the resource's log.");
+            string said;
+            lock (output)
+            {
+                said = string.Join(Environment.NewLine, output.TakeLast(20));
+            }
+
+            throw new InvalidOperationException(
+                $"initdb could not make the cluster in {Directory} (exit code {process.ExitCode}):{Environment.NewLine}{said}");
         }
 
         void Log(string? line)
         {
             if (line is not null)
             {
+                lock (output)
+                {
+                    output.Add(line);
+                }
+
                 log(line);
             }
         }

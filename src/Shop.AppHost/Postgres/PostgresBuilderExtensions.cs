@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,12 @@ using Npgsql;
 
 namespace Shop.AppHost.Postgres;
 
-/// <summary>The databases on the PostgreSQL server, by name, and whether the services wait for them before they start.</summary>
-internal sealed record PostgresDatabases(IReadOnlyDictionary<string, IResourceBuilder<IResourceWithConnectionString>> ByName, bool ServicesWait);
+/// <summary>
+/// The PostgreSQL server when the AppHost runs it, the databases on it by name, and whether the services wait for them
+/// before they start.
+/// </summary>
+internal sealed record PostgresDatabases(
+    IResourceBuilder<IResource>? Server, IReadOnlyDictionary<string, IResourceBuilder<IResourceWithConnectionString>> ByName, bool ServicesWait);
 
 internal static class PostgresBuilderExtensions
 {
@@ -36,6 +41,7 @@ internal static class PostgresBuilderExtensions
             return Task.CompletedTask;
         });
 
+        var names = databaseNames.ToList();
         switch (choice.Host)
         {
             case PostgresHost.Container:
@@ -45,21 +51,90 @@ internal static class PostgresBuilderExtensions
                     .WithDataVolume(builder.ExecutionContext.IsPublishMode ? $"shop-{name}-data" : null)
                     .WithArgs("-c", MaxConnections)
                     .WithoutDeveloperCertificate();
-                return new(databaseNames.ToDictionary(database => database,
-                    database => (IResourceBuilder<IResourceWithConnectionString>)server.AddDatabase(database)), ServicesWait: true);
+                var roles = RolePasswords(builder, names);
+                builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (@event, cancellationToken) =>
+                    await EnsureRolesAsync(@event.Services, server.Resource, roles, cancellationToken));
+                return new(server, names.ToDictionary(database => database,
+                    database => builder.AddDatabaseAs(server.Resource, database, RoleConnectionString(server.Resource.PrimaryEndpoint, database, roles[database]))),
+                    ServicesWait: true);
             }
             case PostgresHost.Local:
             {
-                var server = builder.AddLocalPostgres(name, choice.Installation!, cluster!, databaseNames);
-                return new(databaseNames.ToDictionary(database => database, database => builder.AddDatabaseOn(server, database)), ServicesWait: true);
+                var roles = RolePasswords(builder, names);
+                var server = builder.AddLocalPostgres(name, choice.Installation!, cluster!, roles);
+                return new(server, names.ToDictionary(database => database,
+                    database => builder.AddDatabaseAs(server.Resource, database, RoleConnectionString(server.Resource.PrimaryEndpoint, database, roles[database]))),
+                    ServicesWait: true);
             }
             default:
             {
-                // The services start without waiting: a server that cannot be reached is theirs to report, and they wait for it.
+                // The user's server and its accounts are the user's: a database with a connection string of its own
+                // (ConnectionStrings:usersdb, ...) signs in with it, the others with the server's account.
                 var server = builder.AddConnectionString(name);
-                return new(databaseNames.ToDictionary(database => database, database => builder.AddDatabaseOn(server, database)), ServicesWait: false);
+                var shared = names.Where(database => builder.Configuration.GetConnectionString(database) is null).ToList();
+                if (shared.Count > 0)
+                {
+                    builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+                    {
+                        @event.Services.GetRequiredService<ILoggerFactory>()
+                            .CreateLogger(typeof(PostgresBuilderExtensions).Namespace!)
+                            .LogWarning("{Databases} sign in with the account of {Setting}, which can reach every database: give each its own role with ConnectionStrings:<database>",
+                                string.Join(", ", shared), PostgresHostSelector.ConnectionStringSetting);
+                        return Task.CompletedTask;
+                    });
+                }
+
+                // The services start without waiting: a server that cannot be reached is theirs to report, and they wait for it.
+                return new(null, names.ToDictionary(database => database, database => shared.Contains(database)
+                    ? builder.AddDatabaseAs(server.Resource, database, ReferenceExpression.Create($"{server.Resource};Database={database}"))
+                    : builder.AddConnectionString(database).WithDatabaseHealthCheck(database)), ServicesWait: false);
             }
         }
+    }
+
+    /// <summary>
+    /// Each database's role's password: a generated secret parameter, persisted like the server's, and in the model (the
+    /// dashboard's Parameters) so that the connection strings that use it are resolved.
+    /// </summary>
+    private static Dictionary<string, ParameterResource> RolePasswords(IDistributedApplicationBuilder builder, IEnumerable<string> databases) =>
+        databases.ToDictionary(database => database, database => builder.AddParameter(PostgresRoles.PasswordParameterName(database),
+            new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true).Resource);
+
+    /// <summary>The connection string a service gets: its database, as the role that owns it.</summary>
+    private static ReferenceExpression RoleConnectionString(EndpointReference endpoint, string database, ParameterResource password) =>
+        ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={database};Password={password};Database={database}");
+
+    /// <summary>Makes each database's role with the superuser, once the server is ready; the AppHost stops, saying why, when that fails.</summary>
+    private static async Task EnsureRolesAsync(
+        IServiceProvider services, IResourceWithConnectionString server, IReadOnlyDictionary<string, ParameterResource> roles, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var superuser = await server.ConnectionStringExpression.GetValueAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"The {server.Name} resource has no connection string.");
+            var passwords = new List<DatabaseRole>();
+            foreach (var (database, password) in roles)
+            {
+                passwords.Add(new(database, await password.GetValueAsync(cancellationToken)
+                    ?? throw new InvalidOperationException($"The {password.Name} parameter has no value.")));
+            }
+
+            await PostgresRoles.EnsureAsync(superuser, passwords, cancellationToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            StopForFailure(services, server, $"its databases' roles could not be made: {exception.Message}");
+        }
+    }
+
+    /// <summary>Says on the AppHost's console and in the resource's log why <paramref name="resource"/> failed, and stops the AppHost.</summary>
+    private static void StopForFailure(IServiceProvider services, IResource resource, string cause)
+    {
+        services.GetRequiredService<ResourceLoggerService>().GetLogger(resource).LogError("{Cause}", cause);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresBuilderExtensions).Namespace!)
+            .LogCritical("The {Resource} resource failed, so the AppHost stops: {Cause}", resource.Name, cause);
+        services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
     }
 
     /// <summary>The same generated, persisted secret that AddPostgres would create, so that both hosts share one setting.</summary>
@@ -68,7 +143,7 @@ internal static class PostgresBuilderExtensions
 
     private static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder, string name, LocalPostgresInstallation installation, LocalPostgresCluster cluster,
-        IEnumerable<string> databaseNames)
+        IReadOnlyDictionary<string, ParameterResource> roles)
     {
         var password = PasswordOf(builder, name);
         // PostgreSQL writes its whole log, routine lines included, to standard error, which the dashboard shows as
@@ -104,28 +179,26 @@ internal static class PostgresBuilderExtensions
             log.LogInformation("Making the cluster in {Directory}", cluster.Directory);
             var secret = await password.GetValueAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"The {password.Name} parameter has no value.");
-            await cluster.InitializeAsync(installation, secret, line => log.LogInformation("{Line}", line), cancellationToken);
+            try
+            {
+                await cluster.InitializeAsync(installation, secret, line => log.LogInformation("{Line}", line), cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                // An exception here alone leaves the orchestrator waiting for the resource, and the services for it, silently.
+                StopForFailure(@event.Services, resource, exception.Message);
+                throw;
+            }
         });
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
-            connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
+        // As Aspire does for its container: the databases, and their roles, exist by the time the server is ready.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, async (@event, cancellationToken) =>
+            await EnsureRolesAsync(@event.Services, resource, roles, cancellationToken));
 
-        // As Aspire does for its container: the databases exist by the time the server is ready.
-        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, async (_, cancellationToken) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) =>
         {
-            await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
-            await connection.OpenAsync(cancellationToken);
-            foreach (var database in databaseNames)
-            {
-                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-                exists.Parameters.AddWithValue("name", database);
-                if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-                {
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-                    await create.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
+            _ = ReportExitsAsync(@event.Services, resource);
+            return Task.CompletedTask;
         });
 
         // Stopping the AppHost stops the server with a fast shutdown (SIGINT): the orchestrator's SIGTERM asks for a
@@ -151,6 +224,9 @@ internal static class PostgresBuilderExtensions
             return Task.CompletedTask;
         });
 
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
+            connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString is null
@@ -161,20 +237,96 @@ internal static class PostgresBuilderExtensions
     }
 
     /// <summary>
-    /// A database on <paramref name="server"/>, as the connection string of the server with the database's name, shown
-    /// under the server, healthy once it can be opened.
+    /// Says on the AppHost's console, with the last lines of its log, why the server ended whenever it ends with a
+    /// failure while the AppHost runs (a cluster it cannot use, a port taken): the orchestrator only marks it exited,
+    /// and the services' WaitFor then fails them.
     /// </summary>
-    private static IResourceBuilder<IResourceWithConnectionString> AddDatabaseOn<TServer>(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<TServer> server, string database)
-        where TServer : IResourceWithConnectionString
+    private static async Task ReportExitsAsync(IServiceProvider services, IResource resource)
     {
-        var resource = builder.AddConnectionString(database, ReferenceExpression.Create($"{server.Resource};Database={database}"))
-            .WithParentRelationship(server.Resource);
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var notifications = services.GetRequiredService<ResourceNotificationService>();
+        var logs = services.GetRequiredService<ResourceLoggerService>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresBuilderExtensions).Namespace!);
+        var lastLines = new Queue<string>();
+        var followed = new HashSet<string>();
+        var reported = new HashSet<DateTime?>();
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(stopping))
+            {
+                if (update.Resource != resource)
+                {
+                    continue;
+                }
+
+                if (update.Snapshot.State?.Text == KnownResourceStates.Starting || update.Snapshot.State?.Text == KnownResourceStates.Running)
+                {
+                    if (followed.Add(update.ResourceId))
+                    {
+                        _ = FollowAsync(update.ResourceId);
+                    }
+                }
+                else if (update.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state)
+                    && update.Snapshot.ExitCode is not (null or 0) && reported.Add(update.Snapshot.StartTimeStamp))
+                {
+                    // Its last lines may come a moment after its state.
+                    await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+                    string said;
+                    lock (lastLines)
+                    {
+                        said = string.Join(Environment.NewLine, lastLines);
+                    }
+
+                    logger.LogError("The {Resource} server ended with exit code {ExitCode} ({State}); the services that wait for it do not start. Its last lines:{NewLine}{Lines}",
+                        resource.Name, update.Snapshot.ExitCode, state, Environment.NewLine, said);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The AppHost is stopping.
+        }
+
+        async Task FollowAsync(string resourceId)
+        {
+            try
+            {
+                await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(stopping))
+                {
+                    lock (lastLines)
+                    {
+                        foreach (var line in batch)
+                        {
+                            lastLines.Enqueue(line.Content);
+                            while (lastLines.Count > 20)
+                            {
+                                lastLines.Dequeue();
+                            }
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The AppHost is stopping.
+            }
+        }
+    }
+
+    /// <summary>A database on <paramref name="server"/> with the connection string <paramref name="connectionString"/>, shown under the server, healthy once it can be opened.</summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddDatabaseAs(
+        this IDistributedApplicationBuilder builder, IResource server, string database, ReferenceExpression connectionString) =>
+        builder.AddConnectionString(database, connectionString).WithParentRelationship(server).WithDatabaseHealthCheck(database);
+
+    /// <summary>Healthy once the database can be opened with the connection string the services get.</summary>
+    private static IResourceBuilder<IResourceWithConnectionString> WithDatabaseHealthCheck(
+        this IResourceBuilder<IResourceWithConnectionString> resource, string database)
+    {
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource.Resource, async (_, cancellationToken) =>
+        resource.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource.Resource, async (_, cancellationToken) =>
             connectionString = await resource.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
         var healthCheckKey = $"{database}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
+        resource.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString ?? throw new InvalidOperationException($"The {database} connection string is not available yet."),
             name: healthCheckKey);
         return resource.WithHealthCheck(healthCheckKey);
