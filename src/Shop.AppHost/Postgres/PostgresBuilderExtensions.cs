@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -238,8 +239,8 @@ internal static class PostgresBuilderExtensions
 
     /// <summary>
     /// Says on the AppHost's console, with the last lines of its log, why the server ended whenever it ends with a
-    /// failure while the AppHost runs (a cluster it cannot use, a port taken): the orchestrator only marks it exited,
-    /// and the services' WaitFor then fails them.
+    /// failure while the AppHost runs, which the orchestrator only shows as a state. One that ends before it was ever
+    /// healthy (a cluster it cannot use, a port taken) stops the AppHost, whose start would otherwise wait for it forever.
     /// </summary>
     private static async Task ReportExitsAsync(IServiceProvider services, IResource resource)
     {
@@ -250,6 +251,7 @@ internal static class PostgresBuilderExtensions
         var lastLines = new Queue<string>();
         var followed = new HashSet<string>();
         var reported = new HashSet<DateTime?>();
+        var healthy = new HashSet<DateTime?>();
         try
         {
             await foreach (var update in notifications.WatchAsync(stopping))
@@ -257,6 +259,11 @@ internal static class PostgresBuilderExtensions
                 if (update.Resource != resource)
                 {
                     continue;
+                }
+
+                if (update.Snapshot.HealthStatus == HealthStatus.Healthy)
+                {
+                    healthy.Add(update.Snapshot.StartTimeStamp);
                 }
 
                 if (update.Snapshot.State?.Text == KnownResourceStates.Starting || update.Snapshot.State?.Text == KnownResourceStates.Running)
@@ -277,8 +284,15 @@ internal static class PostgresBuilderExtensions
                         said = string.Join(Environment.NewLine, lastLines);
                     }
 
-                    logger.LogError("The {Resource} server ended with exit code {ExitCode} ({State}); the services that wait for it do not start. Its last lines:{NewLine}{Lines}",
-                        resource.Name, update.Snapshot.ExitCode, state, Environment.NewLine, said);
+                    var cause = $"the server ended with exit code {update.Snapshot.ExitCode} ({state}). Its last lines:{Environment.NewLine}{said}";
+                    if (healthy.Contains(update.Snapshot.StartTimeStamp))
+                    {
+                        logger.LogError("The {Resource} resource failed: {Cause}", resource.Name, cause);
+                    }
+                    else
+                    {
+                        StopForFailure(services, resource, cause);
+                    }
                 }
             }
         }
