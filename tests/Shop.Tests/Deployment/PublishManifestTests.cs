@@ -52,8 +52,17 @@ public sealed partial class PublishManifestTests
         Assert.DoesNotContain(resources, resource => TypeOf(resource.Value!) == "executable.v0");
         Assert.Equal("container.v0", TypeOf(resources[ShopResources.Cache]!));
         Assert.Equal("container.v0", TypeOf(resources[ShopResources.Postgres]!));
-        Assert.All(ShopResources.Databases, database => Assert.Equal($"{{{ShopResources.Postgres}.connectionString}};Database={database}",
-            resources[database]!["connectionString"]!.GetValue<string>()));
+        // Each service signs in as its database's own role, never as the superuser, with a password asked for at deployment.
+        Assert.All(ShopResources.Databases, database =>
+        {
+            Assert.Equal(
+                $"Host={{{ShopResources.Postgres}.bindings.tcp.host}};Port={{{ShopResources.Postgres}.bindings.tcp.port}};Username={database};Password={{{database}-password.value}};Database={database}",
+                resources[database]!["connectionString"]!.GetValue<string>());
+            Assert.Equal("parameter.v0", TypeOf(resources[$"{database}-password"]!));
+            Assert.True(resources[$"{database}-password"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>(), $"{database}-password is not a secret parameter.");
+        });
+        Assert.All(ShopServices.All, service => Assert.DoesNotContain(AspireManifest.EnvironmentOf(resources, service),
+            variable => variable.Value.Contains($"{{{ShopResources.Postgres}.connectionString}}", StringComparison.Ordinal)));
 
         // Nothing of this machine: no folder of its (the containers' own paths, such as /var/lib/postgresql, are theirs)...
         var texts = Texts(JsonNode.Parse(manifest)!).ToList();
