@@ -23,7 +23,8 @@ internal static class PostgresBuilderExtensions
 
     /// <summary>
     /// Adds the PostgreSQL server <paramref name="name"/> on the host <see cref="PostgresHostSelector"/> picks, with one
-    /// database a name in <paramref name="databaseNames"/>.
+    /// database a name in <paramref name="databaseNames"/>; on a server the AppHost runs, each is owned and reached by a
+    /// role of its own (<see cref="PostgresRoles"/>).
     /// </summary>
     public static PostgresDatabases AddPostgresDatabases(
         this IDistributedApplicationBuilder builder, string name, string dataDirectory, IEnumerable<string> databaseNames)

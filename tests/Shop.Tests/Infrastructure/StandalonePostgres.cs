@@ -63,6 +63,27 @@ public sealed class StandalonePostgres : IAsyncDisposable
         return names;
     }
 
+    /// <summary>Runs <paramref name="statements"/> one by one as the superuser, in PostgreSQL's own database.</summary>
+    public async Task ExecuteAsync(params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString + ";Database=postgres;Pooling=false");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        foreach (var statement in statements)
+        {
+            await using var command = new NpgsqlCommand(statement, connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The first value <paramref name="query"/> answers, as the superuser, in <paramref name="database"/>.</summary>
+    public async Task<object?> ScalarAsync(string database, string query)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString + $";Database={database};Pooling=false");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(query, connection);
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+    }
+
     private async Task<bool> AcceptsConnectionsAsync()
     {
         try

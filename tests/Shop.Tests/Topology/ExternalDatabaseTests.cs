@@ -32,6 +32,41 @@ public sealed class ExternalDatabaseTests
     }
 
     [Fact]
+    public async Task OnPostgresAnExternalServerWithARolePerDatabaseIsReachedAsEachRole()
+    {
+        Assert.SkipUnless(TestDatabase.Provider == DataProviders.Postgres,
+            $"This needs an installed PostgreSQL; it runs in the PostgreSQL run ({TestDatabase.Variable}={DataProviders.Postgres}).");
+        await using var server = await StandalonePostgres.StartAsync();
+        // The roles as docs/operations.md has an operator make them, and each database's own connection string.
+        var settings = new List<string> { "Data:PostgresHost=external", $"ConnectionStrings:{ShopResources.Postgres}={server.ConnectionString}" };
+        foreach (var database in ShopResources.Databases)
+        {
+            var password = Guid.NewGuid().ToString("N");
+            await server.ExecuteAsync(
+                $"CREATE ROLE {database} LOGIN PASSWORD '{password}'",
+                $"CREATE DATABASE {database} OWNER {database}",
+                $"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
+                $"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {database}");
+            settings.Add($"ConnectionStrings:{database}=" + new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString)
+            {
+                Username = database, Password = password, Database = database
+            }.ConnectionString);
+        }
+
+        await using var shop = await ShopTopology.StartAsync(settings: [.. settings]);
+
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 5);
+        var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
+        Assert.Equal("Confirmed", order.Status);
+        // Each service migrated its database as its own role.
+        foreach (var (database, table) in new[] { (ShopResources.UsersDatabase, "Users"), (ShopResources.ProductsDatabase, "Products"), (ShopResources.OrdersDatabase, "Orders") })
+        {
+            Assert.Equal(database, await server.ScalarAsync(database, $"SELECT tableowner FROM pg_tables WHERE tablename = '{table}'"));
+        }
+    }
+
+    [Fact]
     public async Task OnPostgresAWrongPasswordStopsEachServiceNamingItsDatabaseButNotThePassword()
     {
         Assert.SkipUnless(TestDatabase.Provider == DataProviders.Postgres,
