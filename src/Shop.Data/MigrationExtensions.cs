@@ -84,6 +84,14 @@ public static class MigrationExtensions
             await db.Database.MigrateAsync(stopping);
             // WAL lets readers proceed while one writer commits; it is a property of the file, so set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", stopping);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The owner's alone; SQLite makes a -wal or -shm file again with the database file's mode.
+                foreach (var file in new[] { location, location + "-wal", location + "-shm" }.Where(File.Exists))
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
         }
 
         if (developmentSeed is not null && app.Environment.IsDevelopment())

@@ -9,9 +9,28 @@ namespace Shop.Tests.Topology;
 /// own account can reach, and will not use a folder another account owns or may write: whoever can, could swap them.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed class PrivateFolderTests
+public sealed class PrivateFolderTests(SharedTopologyFixture shared)
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    [Fact]
+    public async Task ARunningShopsDataFilesAreTheOwnersAlone()
+    {
+        var shop = await shared.TopologyAsync();
+        // Something written: on SQLite, the services' database files, with their write-ahead logs.
+        await shop.CreateCustomerAsync();
+
+        var entries = Directory.EnumerateFileSystemEntries(shop.DataDirectory, "*", SearchOption.AllDirectories).Prepend(shop.DataDirectory).ToList();
+        Assert.Contains(entries, entry => Path.GetFileName(entry) == ShopResources.Cache);
+        if (TestDatabase.Provider == DataProviders.Sqlite)
+        {
+            Assert.Contains(entries, entry => Path.GetFileName(entry) == $"{ShopResources.UsersDatabase}.db-wal");
+        }
+
+        Assert.All(entries, entry => Assert.True((File.GetUnixFileMode(entry) & OthersAny) == 0, $"{entry} is open to other accounts."));
+    }
 
     [Fact]
     public async Task TheDataFolderAndTheCachesFolderAreMadeOwnerOnly()
