@@ -75,7 +75,8 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((options, keys) =>
             options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Published);
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
-        builder.AddDefaultRateLimiting(options => options.AddPolicy<string, SignInAddressPolicy>(TokenApi.AddressPolicy));
+        builder.Services.AddSingleton<SignInAddressLimit>();
+        builder.AddDefaultRateLimiting();
         // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddCors(options => options.AddPolicy(TokenApi.ApiReferencePolicy, policy => policy
@@ -86,5 +87,6 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddScoped<AccountSignInLimit>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<PasswordCheck>();
     }
 }
