@@ -8,6 +8,9 @@ namespace Shop.UserService.Apis;
 
 public static class UsersApi
 {
+    /// <summary>The limit of registrations per client address (<c>RateLimits:RegistrationsPerAddressPerHour</c>).</summary>
+    public const string RegistrationPolicy = "registrations-per-address";
+
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         // A user is a few hundred bytes; anything much larger is refused with a 413.
@@ -15,7 +18,8 @@ public static class UsersApi
 
         api.MapGet("/", ListUsers).WithName(nameof(ListUsers)).RequireAuthorization(ShopPolicies.Admin);
         api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));
-        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous();
+        // A taken email is a 409, which tells that the email has an account: the limit keeps that to a few emails an hour per address.
+        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous().RequireRateLimiting(RegistrationPolicy);
         api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser)).RequireAuthorization(ShopPolicies.SignedInUser);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using Shop.ServiceDefaults.Http;
 
 namespace Shop.UserService.Extensions;
 
@@ -76,7 +77,11 @@ internal static class ServiceCollectionExtensions
             options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Published);
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
         builder.Services.AddSingleton<SignInAddressLimit>();
-        builder.AddDefaultRateLimiting();
+        builder.AddDefaultRateLimiting(options => options.AddPolicy(UsersApi.RegistrationPolicy, context =>
+            context.RequestServices.SharedOrLocalWindow(
+                $"registrations:{context.LimitKey()}",
+                context.RequestServices.GetRequiredService<IOptions<SignInLimitOptions>>().Value.RegistrationsPerAddressPerHour,
+                TimeSpan.FromHours(1))));
         // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddCors(options => options.AddPolicy(TokenApi.ApiReferencePolicy, policy => policy

@@ -3,7 +3,7 @@ using Shop.ServiceDefaults.RateLimiting;
 
 namespace Shop.UserService.Identity;
 
-/// <summary>How many sign-ins are answered, and how many failed sign-ins are let through (<c>RateLimits:*</c>).</summary>
+/// <summary>How many sign-ins and registrations are answered, and how many failed sign-ins are let through (<c>RateLimits:*</c>).</summary>
 public sealed class SignInLimitOptions
 {
     /// <summary>The section of every service's write limit: the rate limits of a service are set in one place.</summary>
@@ -27,4 +27,7 @@ public sealed class SignInLimitOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SignInFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Registrations an hour per client address: a registration tells whether an email has an account (409).</summary>
+    [Range(1, int.MaxValue)]
+    public int RegistrationsPerAddressPerHour { get; set; } = 20;
 }

@@ -86,6 +86,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
                 // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
+                "RateLimits:RegistrationsPerAddressPerHour=1000000",
                 // A busy test machine must not pass for a slow cache or a service that is away; the outage tests
                 // set their own timeouts, as a deployment would have them.
                 "Cache:Timeout=00:00:05",

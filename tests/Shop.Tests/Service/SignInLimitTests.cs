@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
@@ -12,9 +13,9 @@ using UsersFactory = Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Shop
 namespace Shop.Tests.Service;
 
 /// <summary>
-/// What an attacker meets at the sign-in door: limits that hold back guessing without letting anyone keep an account
-/// locked, answers that do not tell whether an account exists, and a token endpoint that refuses before it does any
-/// work. Each test runs a users service of its own on a clock that only the test moves, and sends
+/// What an attacker meets at the sign-in and registration doors: limits that hold back guessing without letting anyone
+/// keep an account locked, answers that do not tell whether an account exists, and a token endpoint that refuses
+/// before it does any work. Each test runs a users service of its own on a clock that only the test moves, and sends
 /// each request from the client address it names.
 /// </summary>
 public sealed class SignInLimitTests : IAsyncDisposable
@@ -162,6 +163,34 @@ public sealed class SignInLimitTests : IAsyncDisposable
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("8192 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Registration tells whether an email is taken (409), as a person who mistyped needs; the shop has no mail to tell
+    /// the owner instead. What limits a probe is the number of registrations an address may make an hour.
+    /// </summary>
+    [Fact]
+    public async Task RegistrationTellsATakenEmailButOnlyAFewTimesAnHourPerAddress()
+    {
+        var users = Users(("RateLimits:RegistrationsPerAddressPerHour", "3"));
+        using var prober = From(users, Attacker);
+        var email = $"{Guid.NewGuid():N}@example.com";
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var candidate in new[] { email, email, $"{Guid.NewGuid():N}@example.com", $"{Guid.NewGuid():N}@example.com" })
+        {
+            answers.Add((await prober.PostAsJsonAsync("/users", new { name = "Pat", email = candidate, age = 30, password = Password }, Cancellation)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], answers);
+        using var someoneElse = From(users, Owner);
+        Assert.Equal(HttpStatusCode.Created,
+            (await someoneElse.PostAsJsonAsync("/users", new { name = "Sam", email = $"{Guid.NewGuid():N}@example.com", age = 30, password = Password }, Cancellation)).StatusCode);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(HttpStatusCode.Created,
+            (await prober.PostAsJsonAsync("/users", new { name = "Pat", email = $"{Guid.NewGuid():N}@example.com", age = 30, password = Password }, Cancellation)).StatusCode);
     }
 
     private UsersServiceHost Users(params (string Key, string Value)[] settings)

@@ -41,6 +41,7 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
         ($"Identity:Clients:{ShopServices.Orders}", OrdersClientSecret),
         ("RateLimits:WritesPerMinute", "1000000"),
         ("RateLimits:SignInsPerAddressPerMinute", "1000000"),
+        ("RateLimits:RegistrationsPerAddressPerHour", "1000000"),
         .. settings
     ];
 }
