@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.UserService.Apis;
@@ -20,6 +21,7 @@ public static class UsersApi
         api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));
         // A taken email is a 409, which tells that the email has an account: the limit keeps that to a few emails an hour per address.
         api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous().RequireRateLimiting(RegistrationPolicy);
+        api.MapPut("/me/password", ChangePassword).WithName(nameof(ChangePassword)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser)).RequireAuthorization(ShopPolicies.SignedInUser);
 
@@ -78,6 +80,42 @@ public static class UsersApi
         }
 
         return TypedResults.Created($"/users/{user.Id}", user.ToResponse());
+    }
+
+    /// <summary>
+    /// The signed-in person changes their password, giving the current one: a wrong one is a failed sign-in, counted
+    /// against the same limits as at the token endpoint. Access tokens issued before stay good until they expire.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
+        IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, CancellationToken cancellationToken)
+    {
+        var id = caller.UserId();
+        var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id ?? 0);
+        }
+
+        var address = context.LimitKey();
+        if (await accounts.CountFailureAsync(user.Email, address, cancellationToken) is { } refusal)
+        {
+            metrics.SignInRateLimited(refusal.Limit);
+            context.Response.SetRetryAfter(refusal.RetryAfter);
+            return TokenApi.TooManyFailures();
+        }
+
+        if (!passwords.IsRight(user, request.CurrentPassword))
+        {
+            metrics.SignInFailed();
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [nameof(ChangePasswordRequest.CurrentPassword)] = ["The current password is wrong."] });
+        }
+
+        user.PasswordHash = hasher.HashPassword(user, request.NewPassword);
+        await db.SaveChangesAsync(cancellationToken);
+        await accounts.ForgiveAsync(user.Email, address, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(
