@@ -93,5 +93,6 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<PasswordCheck>();
+        builder.Services.AddHostedService<TokenPruning>();
     }
 }

@@ -23,6 +23,13 @@ public sealed class ShopIdentityOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long the rows of expired or revoked tokens are kept before they are pruned, for whoever looks into a
+    /// sign-in; a token that is still good is never pruned.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>
     public Dictionary<string, string> Clients { get; set; } = [];
 
