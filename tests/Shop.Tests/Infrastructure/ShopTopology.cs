@@ -97,7 +97,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
-            topology._admin = topology.SessionWith(await topology.SignInAsync(ShopIdentity.DefaultAdminEmail, adminPassword));
+            topology._admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
             topology._service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
             // meanwhile goes without the cache: the tests start once the services that use it have reached it.

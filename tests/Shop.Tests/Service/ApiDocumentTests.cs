@@ -45,7 +45,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "password",
-                ["username"] = ShopIdentity.DefaultAdminEmail,
+                ["username"] = UsersServiceHost.AdminEmail,
                 ["password"] = UsersServiceHost.AdminPassword
             })
         };

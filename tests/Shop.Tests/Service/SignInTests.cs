@@ -18,14 +18,14 @@ public sealed class SignInTests(InProcessServicesFixture services)
     {
         await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
 
-        var admin = await production.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword);
+        var admin = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
         Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var anonymous = production.As(Caller.Anonymous);
         var orders = await anonymous.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
-        Assert.Equal([ShopIdentity.DefaultAdminEmail], users.Items.Select(u => u.Email));
+        Assert.Equal([UsersServiceHost.AdminEmail], users.Items.Select(u => u.Email));
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
     public async Task AChangedAdministratorPasswordTakesEffectAtTheNextStart()
     {
         await using var first = new UsersServiceHost();
-        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
 
         await using var restarted = new UsersServiceHost(settings:
         [
@@ -44,8 +44,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
             ("Identity:Admin:Password", "a new password for the administrator")
         ]);
 
-        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, "a new password for the administrator")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, "a new password for the administrator")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
     }
 
     /// <summary>
@@ -164,5 +164,17 @@ public sealed class SignInTests(InProcessServicesFixture services)
         }
 
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    /// <summary>There is no published administrator's email: with a password and no email, the service says what is missing and does not start.</summary>
+    [Fact]
+    public async Task WithAnAdministratorPasswordButNoEmailTheServiceRefusesToStart()
+    {
+        await using var users = new UsersServiceHost(withCache: false, ("Identity:Admin:Email", ""));
+
+        var failure = Record.Exception(() => users.Server);
+
+        Assert.NotNull(failure);
+        Assert.Contains("Identity:Admin:Email", failure.ToString(), StringComparison.Ordinal);
     }
 }

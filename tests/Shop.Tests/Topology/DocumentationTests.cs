@@ -84,6 +84,7 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
             "--var", $"users={Url(ShopServices.Users)}",
             "--var", $"products={Url(ShopServices.Products)}",
             "--var", $"orders={Url(ShopServices.Orders)}",
+            "--var", $"adminEmail={AppHostSettings.AdminEmail}",
             "--var", $"adminPassword={Shop.AdminPassword}"
         ]);
         var output = run.All;
