@@ -26,7 +26,7 @@ public static class ShopResources
 
     public static IReadOnlyList<string> Databases { get; } = [UsersDatabase, ProductsDatabase, OrdersDatabase];
 
-    /// <summary>The administrator's email: a parameter of the AppHost, with a default for a developer and none in a published manifest.</summary>
+    /// <summary>The administrator's email: a secret parameter of the AppHost, with a default for a developer and none in a published manifest.</summary>
     public const string AdminEmail = "admin-email";
 
     /// <summary>The administrator's password: a secret parameter of the AppHost, generated on first run.</summary>
