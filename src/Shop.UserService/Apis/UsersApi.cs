@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
@@ -88,13 +89,24 @@ public static class UsersApi
     /// </summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
-        IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, CancellationToken cancellationToken)
+        IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, IOptions<ShopIdentityOptions> identity,
+        CancellationToken cancellationToken)
     {
         var id = caller.UserId();
         var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
         {
             return UserNotFound(id ?? 0);
+        }
+
+        // The configured administrator's password is the setting, which replaces the stored one at every start: a change
+        // here would be undone by the next start, so it is made there.
+        if (user.Role == UserRole.Admin && string.Equals(user.Email, identity.Value.Admin.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The administrator's password is a setting.",
+                detail: "Change Identity:Admin:Password (the AppHost's admin-password parameter); it takes effect at the users service's next start.");
         }
 
         var address = context.LimitKey();

@@ -74,6 +74,22 @@ public sealed class PasswordChangeTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await ChangeAsync(anonymous, OldPassword, NewPassword)).StatusCode);
     }
 
+    /// <summary>The configured administrator's password is the setting, which every start applies: it is changed there, not here.</summary>
+    [Fact]
+    public async Task TheConfiguredAdministratorIsToldToChangeTheSetting()
+    {
+        await using var users = new UsersServiceHost();
+        var response = await users.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var admin = WithToken(users, JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!);
+
+        var problem = await (await ChangeAsync(admin, UsersServiceHost.AdminPassword, NewPassword)).ReadProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains("Identity:Admin:Password", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await users.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+    }
+
     /// <summary>On a clock only the test moves, so that every guess falls in one window however slow the machine.</summary>
     [Fact]
     public async Task WrongCurrentPasswordsCountAsFailedSignIns()
