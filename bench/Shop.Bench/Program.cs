@@ -58,7 +58,7 @@ var users = app.GetEndpoint(ShopServices.Users, "http");
 var products = app.GetEndpoint(ShopServices.Products, "http");
 var orders = app.GetEndpoint(ShopServices.Orders, "http");
 using var http = new HttpClient();
-var admin = await SignInAsync(http, users, ShopIdentity.DefaultAdminEmail, adminPassword);
+var admin = await SignInAsync(http, users, AppHostSettings.AdminEmail, adminPassword);
 var customerEmail = $"bench-{Guid.NewGuid():N}@example.com";
 (await http.PostAsJsonAsync(new Uri(users, "/users"), new { name = "Bench", email = customerEmail, age = 30, password = "bench password" })).EnsureSuccessStatusCode();
 var customer = await SignInAsync(http, users, customerEmail, "bench password");

@@ -11,10 +11,17 @@ var platform = new ServicePlatform(databases, builder.GetServiceReplicas(databas
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
 var adminPassword = builder.AddGeneratedSecret(ShopResources.AdminPassword);
 var ordersClientSecret = builder.AddGeneratedSecret(ShopResources.OrdersClientSecret);
+// The administrator's email: the configured one (Parameters:admin-email), else a developer's default when run here,
+// which a published manifest leaves out, so that a deployment's operator is asked for it and no deployment's
+// administrator has a published email. It is kept as a secret is (masked on the dashboard, from the Secret in
+// Kubernetes): it is half of what an attacker aims at.
+var adminEmail = builder.AddParameter(ShopResources.AdminEmail,
+    () => builder.Configuration[$"Parameters:{ShopResources.AdminEmail}"] ?? "admin@shop.example", publishValueAsDefault: false, secret: true);
 
 // The services start together rather than one after another: each copes with the others being away (it
 // answers 503 until they are back), so waiting for them would only add their start-up times together.
 var users = builder.AddService<Projects.Shop_UserService>(ShopServices.Users, platform, ShopResources.UsersDatabase)
+    .WithEnvironment("Identity__Admin__Email", adminEmail)
     .WithEnvironment("Identity__Admin__Password", adminPassword)
     .WithEnvironment($"Identity__Clients__{ShopServices.Orders}", ordersClientSecret)
     .WithCache(cache);

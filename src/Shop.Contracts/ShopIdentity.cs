@@ -11,8 +11,6 @@ public static class ShopIdentity
 
     public const string TokenPath = "/connect/token";
 
-    /// <summary>The administrator the users service makes at start, unless <c>Identity:Admin:Email</c> names another.</summary>
-    public const string DefaultAdminEmail = "admin@shop.example";
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
     public const string ScopeClaim = "scope";

@@ -26,6 +26,9 @@ public static class ShopResources
 
     public static IReadOnlyList<string> Databases { get; } = [UsersDatabase, ProductsDatabase, OrdersDatabase];
 
+    /// <summary>The administrator's email: a secret parameter of the AppHost, with a default for a developer and none in a published manifest.</summary>
+    public const string AdminEmail = "admin-email";
+
     /// <summary>The administrator's password: a secret parameter of the AppHost, generated on first run.</summary>
     public const string AdminPassword = "admin-password";
 

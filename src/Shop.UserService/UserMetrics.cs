@@ -12,7 +12,7 @@ public sealed class UserMetrics(IMeterFactory meterFactory)
         "Sign-ins refused for a wrong email or password.");
 
     private readonly TaggedCounter _signInsRateLimited = meterFactory.CreateTaggedCounter(MeterName, "shop.sign_ins.rate_limited", "limit", "{attempt}",
-        "Sign-ins refused with 429 before the password was checked, by limit: account or address.");
+        "Sign-ins refused with 429 before the password was checked, by limit: account-address (failures from one address), account (failures from every address) or address (requests).");
 
     private readonly TaggedCounter _userCacheLookups = meterFactory.CreateTaggedCounter(MeterName, "shop.user_cache.lookups", "result", "{lookup}",
         "Lookups of a user in the shared cache, by result: hit or miss.");

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Apis;
@@ -13,11 +14,10 @@ namespace Shop.UserService.Apis;
 /// <summary>
 /// The token endpoint (<c>POST /connect/token</c>), behind OpenIddict, which parses and checks the OAuth
 /// request and issues the signed token: people sign in with the password grant, services with client credentials.
+/// Its limit per address is taken before OpenIddict reads the request (<see cref="IssuerRequestGuard"/>).
 /// </summary>
 public static class TokenApi
 {
-    public const string AddressPolicy = "sign-ins-per-address";
-
     /// <summary>The CORS policy that lets the API reference pages of the other services sign in here from their own origins.</summary>
     public const string ApiReferencePolicy = "api-reference";
 
@@ -30,14 +30,13 @@ public static class TokenApi
             .WithName(nameof(Exchange))
             .WithTags("Identity")
             .AllowAnonymous()
-            .RequireRateLimiting(AddressPolicy)
             .RequireCors(ApiReferencePolicy)
             .ExcludeFromDescription();
         return app;
     }
 
-    public static async Task<IResult> Exchange(
-        HttpContext context, UsersDbContext db, IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, CancellationToken cancellationToken)
+    public static async Task<Results<SignInHttpResult, ForbidHttpResult, ProblemHttpResult>> Exchange(
+        HttpContext context, UsersDbContext db, PasswordCheck passwords, AccountSignInLimit accounts, UserMetrics metrics, CancellationToken cancellationToken)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -50,26 +49,26 @@ public static class TokenApi
             service.SetScopes(request.GetScopes());
             service.SetResources(ServiceClients.AudiencesOf(request.GetScopes()));
             service.SetDestinations(_ => [Destinations.AccessToken]);
-            return Results.SignIn(new ClaimsPrincipal(service), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return TypedResults.SignIn(new ClaimsPrincipal(service), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == request.Username, cancellationToken);
-        // An email without an account has no password to guess; the limit per address holds back a sweep of them.
-        if (user is not null && await accounts.CountAttemptAsync(user.Id, cancellationToken) is { } retryAfter)
+        // OpenIddict has made sure that a password grant has both.
+        var email = request.Username ?? "";
+        var address = context.LimitKey();
+        // An email without an account is counted and checked as one with an account is: the answers, and the time they
+        // take, do not tell whether an account exists.
+        if (await accounts.CountFailureAsync(email, address, cancellationToken) is { } refusal)
         {
-            metrics.SignInRateLimited("account");
-            context.Response.SetRetryAfter(retryAfter);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many sign-in attempts.",
-                detail: "Too many sign-in attempts for this account; try again after the time in Retry-After.");
+            metrics.SignInRateLimited(refusal.Limit);
+            context.Response.SetRetryAfter(refusal.RetryAfter);
+            return TooManyFailures();
         }
 
-        if (user?.PasswordHash is null
-            || hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password ?? "") == PasswordVerificationResult.Failed)
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        if (!passwords.IsRight(user, request.Password ?? ""))
         {
             metrics.SignInFailed();
-            return Results.Forbid(
+            return TypedResults.Forbid(
                 new AuthenticationProperties(new Dictionary<string, string?>
                 {
                     [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
@@ -78,6 +77,7 @@ public static class TokenApi
                 [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
+        await accounts.ForgiveAsync(email, address, cancellationToken);
         var person = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         person.SetClaim(Claims.Subject, user.Id.ToString(CultureInfo.InvariantCulture));
         person.SetClaim(Claims.Name, user.Name);
@@ -85,6 +85,12 @@ public static class TokenApi
         person.SetClaims(Claims.Role, [user.Role.ToString()]);
         person.SetResources(UserAudiences);
         person.SetDestinations(_ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(person), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return TypedResults.SignIn(new ClaimsPrincipal(person), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
+
+    /// <summary>The answer to a sign-in, or a password change, held back by <see cref="AccountSignInLimit"/>.</summary>
+    public static ProblemHttpResult TooManyFailures() => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many failed sign-ins.",
+        detail: "Too many failed sign-ins for this account from here; try again after the time in Retry-After.");
 }

@@ -1,13 +1,18 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
 
 namespace Shop.UserService.Apis;
 
 public static class UsersApi
 {
+    /// <summary>The limit of registrations per client address (<c>RateLimits:RegistrationsPerAddressPerHour</c>).</summary>
+    public const string RegistrationPolicy = "registrations-per-address";
+
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         // A user is a few hundred bytes; anything much larger is refused with a 413.
@@ -15,7 +20,9 @@ public static class UsersApi
 
         api.MapGet("/", ListUsers).WithName(nameof(ListUsers)).RequireAuthorization(ShopPolicies.Admin);
         api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));
-        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous();
+        // A taken email is a 409, which tells that the email has an account: the limit keeps that to a few emails an hour per address.
+        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous().RequireRateLimiting(RegistrationPolicy);
+        api.MapPut("/me/password", ChangePassword).WithName(nameof(ChangePassword)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser)).RequireAuthorization(ShopPolicies.SignedInUser);
 
@@ -74,6 +81,53 @@ public static class UsersApi
         }
 
         return TypedResults.Created($"/users/{user.Id}", user.ToResponse());
+    }
+
+    /// <summary>
+    /// The signed-in person changes their password, giving the current one: a wrong one is a failed sign-in, counted
+    /// against the same limits as at the token endpoint. Access tokens issued before stay good until they expire.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
+        IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, IOptions<ShopIdentityOptions> identity,
+        CancellationToken cancellationToken)
+    {
+        var id = caller.UserId();
+        var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id ?? 0);
+        }
+
+        // The configured administrator's password is the setting, which replaces the stored one at every start: a change
+        // here would be undone by the next start, so it is made there.
+        if (user.Role == UserRole.Admin && string.Equals(user.Email, identity.Value.Admin.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The administrator's password is a setting.",
+                detail: "Change Identity:Admin:Password (the AppHost's admin-password parameter); it takes effect at the users service's next start.");
+        }
+
+        var address = context.LimitKey();
+        if (await accounts.CountFailureAsync(user.Email, address, cancellationToken) is { } refusal)
+        {
+            metrics.SignInRateLimited(refusal.Limit);
+            context.Response.SetRetryAfter(refusal.RetryAfter);
+            return TokenApi.TooManyFailures();
+        }
+
+        if (!passwords.IsRight(user, request.CurrentPassword))
+        {
+            metrics.SignInFailed();
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [nameof(ChangePasswordRequest.CurrentPassword)] = ["The current password is wrong."] });
+        }
+
+        user.PasswordHash = hasher.HashPassword(user, request.NewPassword);
+        await db.SaveChangesAsync(cancellationToken);
+        await accounts.ForgiveAsync(user.Email, address, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateUser(

@@ -11,6 +11,9 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options)
     /// <summary>Invalidations of the user cache still owed to it, written with the change that needs them.</summary>
     public DbSet<CacheInvalidation> CacheInvalidations => Set<CacheInvalidation>();
 
+    /// <summary>Failed sign-ins per account and address, kept here so that every replica counts them and a restart forgets none.</summary>
+    public DbSet<SignInFailureCount> SignInFailures => Set<SignInFailureCount>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var user = modelBuilder.Entity<User>();
@@ -21,6 +24,14 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options)
         user.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
 
         modelBuilder.Entity<StoredSigningKey>().Property(k => k.Id).ValueGeneratedNever();
+
+        var failures = modelBuilder.Entity<SignInFailureCount>();
+        failures.HasKey(f => new { f.AccountKey, f.AddressKey });
+        failures.Property(f => f.AccountKey).HasMaxLength(SignInFailureCount.KeyLength);
+        failures.Property(f => f.AddressKey).HasMaxLength(SignInFailureCount.KeyLength);
+        failures.Property(f => f.WindowEnd).ReadAsUtc();
+        // The pruning pass removes the windows that have ended.
+        failures.HasIndex(f => f.WindowEnd);
 
         // OpenIddict's applications, authorizations, scopes and tokens are part of the model, whoever builds it.
         modelBuilder.UseOpenIddict();

@@ -34,16 +34,17 @@ internal static class UsersSeed
     private static async Task EnsureAdministratorAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         var admin = services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value.Admin;
-        if (admin.Password is not { Length: > 0 } password)
+        // The options are checked at start: with a password, there is an email.
+        if (admin is not { Password: { Length: > 0 } password, Email: { } email })
         {
             return;
         }
 
         var hasher = services.GetRequiredService<IPasswordHasher<User>>();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == admin.Email, cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
         if (user is null)
         {
-            user = new User { Name = "Administrator", Email = admin.Email, Age = 0, CreatedAt = DateTimeOffset.UtcNow, Role = UserRole.Admin };
+            user = new User { Name = "Administrator", Email = email, Age = 0, CreatedAt = DateTimeOffset.UtcNow, Role = UserRole.Admin };
             db.Users.Add(user);
         }
         else if (user.Role != UserRole.Admin)

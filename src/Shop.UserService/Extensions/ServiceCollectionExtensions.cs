@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using Shop.ServiceDefaults.Http;
 
 namespace Shop.UserService.Extensions;
 
@@ -75,7 +76,12 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((options, keys) =>
             options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Published);
         builder.Services.AddAuthorizationBuilder().AddScopePolicy(ShopScopes.UsersRead, orSignedInUser: true);
-        builder.AddDefaultRateLimiting(options => options.AddPolicy<string, SignInAddressPolicy>(TokenApi.AddressPolicy));
+        builder.Services.AddSingleton<SignInAddressLimit>();
+        builder.AddDefaultRateLimiting(options => options.AddPolicy(UsersApi.RegistrationPolicy, context =>
+            context.RequestServices.SharedOrLocalWindow(
+                $"registrations:{context.LimitKey()}",
+                context.RequestServices.GetRequiredService<IOptions<SignInLimitOptions>>().Value.RegistrationsPerAddressPerHour,
+                TimeSpan.FromHours(1))));
         // In Development the API reference (Scalar) of every service signs in here, from a page on another local port.
         var isDevelopment = builder.Environment.IsDevelopment();
         builder.Services.AddCors(options => options.AddPolicy(TokenApi.ApiReferencePolicy, policy => policy
@@ -86,5 +92,7 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddScoped<AccountSignInLimit>();
         builder.Services.AddSingleton<UserMetrics>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<PasswordCheck>();
+        builder.Services.AddHostedService<TokenPruning>();
     }
 }

@@ -1,21 +1,37 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Identity;
 
 /// <summary>
-/// Answers, before OpenIddict does in its own way, two kinds of request to the routes OpenIddict serves: a method
-/// the route does not have gets the 405 problem with <c>Allow</c> that every other route gives (OpenIddict answers
-/// 400 <c>invalid_request</c>), and a token request whose form cannot be read (a NUL in a value, or a charset such as
-/// UTF-7 that is not supported, which the framework refuses by throwing) gets the OAuth 2.0 error <c>invalid_request</c> rather than a 500.
+/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves that it should not see:
+/// a method the route does not have gets the 405 problem with <c>Allow</c> that every other route gives (OpenIddict
+/// answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
+/// grant, before its form is read or a client's secret checked; a token request larger than
+/// <see cref="MaxTokenRequestBytes"/> gets a 413 problem, without being read; and a token request whose form cannot be
+/// read (a NUL in a value, or a charset such as UTF-7 that is not supported, which the framework refuses by throwing)
+/// gets the OAuth 2.0 error <c>invalid_request</c> rather than a 500.
 /// </summary>
 internal static class IssuerRequestGuard
 {
+    /// <summary>A token request is a few short fields (grant, email or client, password or secret, scopes): 8 KB is ample.</summary>
+    public const int MaxTokenRequestBytes = 8 * 1024;
+
     private static readonly Dictionary<PathString, string> MethodsByPath = new()
     {
         [ShopIdentity.TokenPath] = HttpMethods.Post,
         ["/.well-known/openid-configuration"] = HttpMethods.Get,
         ["/.well-known/jwks"] = HttpMethods.Get
+    };
+
+    // Read with the limit of the whole request for each value, so that a body sent without a length stops at the limit.
+    private static readonly FormOptions TokenFormOptions = new()
+    {
+        KeyLengthLimit = MaxTokenRequestBytes,
+        ValueLengthLimit = MaxTokenRequestBytes,
+        ValueCountLimit = 64,
+        BufferBody = false
     };
 
     public static WebApplication UseIssuerRequestGuard(this WebApplication app)
@@ -30,18 +46,33 @@ internal static class IssuerRequestGuard
 
             if (!string.Equals(context.Request.Method, allowed, StringComparison.OrdinalIgnoreCase))
             {
-                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                 context.Response.Headers.Allow = allowed;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails { Status = StatusCodes.Status405MethodNotAllowed }
-                });
+                await WriteProblemAsync(context, StatusCodes.Status405MethodNotAllowed);
                 return;
             }
 
-            if (context.Request.HasFormContentType && !await FormIsReadableAsync(context))
+            if (context.Request.Path == ShopIdentity.TokenPath)
             {
+                if (!await context.RequestServices.GetRequiredService<SignInAddressLimit>().TryAcquireAsync(context))
+                {
+                    return;
+                }
+
+                if (!LimitBody(context))
+                {
+                    await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"A token request is at most {MaxTokenRequestBytes} bytes.");
+                    return;
+                }
+            }
+
+            if (context.Request.HasFormContentType && await ReadFormAsync(context) is { } refusal)
+            {
+                if (refusal == StatusCodes.Status413PayloadTooLarge)
+                {
+                    await WriteProblemAsync(context, refusal, $"A token request is at most {MaxTokenRequestBytes} bytes.");
+                    return;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.Headers.CacheControl = "no-store";
                 await context.Response.WriteAsJsonAsync(new Dictionary<string, string>
@@ -57,17 +88,52 @@ internal static class IssuerRequestGuard
         return app;
     }
 
-    private static async Task<bool> FormIsReadableAsync(HttpContext context)
+    /// <summary>
+    /// False when the request says it is larger than a token request may be; else caps what the server will read of it,
+    /// where the server can (Kestrel), so that a body without a length is cut off at the limit too.
+    /// </summary>
+    private static bool LimitBody(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxTokenRequestBytes)
+        {
+            return false;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxTokenRequestBytes;
+        }
+
+        context.Features.Set<IFormFeature>(new FormFeature(context.Request, TokenFormOptions));
+        return true;
+    }
+
+    /// <summary>Reads the form, which OpenIddict then finds read; null when it could be, else the status to refuse it with.</summary>
+    private static async Task<int?> ReadFormAsync(HttpContext context)
     {
         try
         {
             await context.Request.ReadFormAsync(context.RequestAborted);
-            return true;
+            return null;
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return StatusCodes.Status413PayloadTooLarge;
         }
         catch (Exception exception) when (exception is InvalidDataException or NotSupportedException)
         {
             // A value the framework refuses, or a charset it does not support (UTF-7).
-            return false;
+            return StatusCodes.Status400BadRequest;
         }
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, int status, string? detail = null)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = detail }
+        });
     }
 }

@@ -6,7 +6,7 @@ namespace Shop.UserService.Identity;
 /// The <c>Identity</c> section: how the users service issues tokens, and the accounts it makes at start. Named apart
 /// from ASP.NET Core Identity's <c>IdentityOptions</c>, whose namespace this service imports for its password hasher.
 /// </summary>
-public sealed class ShopIdentityOptions
+public sealed class ShopIdentityOptions : IValidatableObject
 {
     public const string Section = "Identity";
 
@@ -23,15 +23,35 @@ public sealed class ShopIdentityOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long the rows of expired or revoked tokens are kept before they are pruned, for whoever looks into a
+    /// sign-in; a token that is still good is never pruned.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan TokenRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Service clients by id, each with its secret; the AppHost passes them from Aspire parameters.</summary>
     public Dictionary<string, string> Clients { get; set; } = [];
 
-    /// <summary>The administrator, made at start in every environment where a password is given.</summary>
+    /// <summary>
+    /// The administrator, made at start in every environment where a password is given, with the email given beside
+    /// it: there is no default, so that no deployment's administrator has a published email to aim at.
+    /// </summary>
     public AdminAccount Admin { get; set; } = new();
 
     public sealed class AdminAccount
     {
-        public string Email { get; set; } = ShopIdentity.DefaultAdminEmail;
+        public string? Email { get; set; }
         public string? Password { get; set; }
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(Admin.Password) && (string.IsNullOrWhiteSpace(Admin.Email) || !new EmailAddressAttribute().IsValid(Admin.Email)))
+        {
+            yield return new ValidationResult(
+                "Identity:Admin:Email must be the administrator's email when Identity:Admin:Password is set (the AppHost passes its admin-email parameter).",
+                [nameof(Admin)]);
+        }
     }
 }

@@ -12,12 +12,6 @@ public sealed class User
     public string? PasswordHash { get; set; }
 
     public UserRole Role { get; set; }
-
-    /// <summary>Sign-in attempts on this account in its current window (<see cref="SignInWindowEnd"/>).</summary>
-    public int SignInAttempts { get; set; }
-
-    /// <summary>When the account's current window of sign-in attempts ends (UTC); null before the first attempt.</summary>
-    public DateTime? SignInWindowEnd { get; set; }
 }
 
 public enum UserRole

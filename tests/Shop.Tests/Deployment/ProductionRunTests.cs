@@ -36,6 +36,7 @@ public sealed class ProductionRunTests
             [ShopResources.ProductsDatabase] = $"{database.ConnectionString};Database={ShopResources.ProductsDatabase}",
             [ShopResources.OrdersDatabase] = $"{database.ConnectionString};Database={ShopResources.OrdersDatabase}",
             [ShopResources.Cache] = cache.ConnectionString,
+            [ShopResources.AdminEmail] = "admin@production.test",
             [ShopResources.AdminPassword] = Guid.NewGuid().ToString("N"),
             [ShopResources.OrdersClientSecret] = Guid.NewGuid().ToString("N")
         };
@@ -52,7 +53,7 @@ public sealed class ProductionRunTests
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
             using var users = Client(ports[ShopServices.Users]);
-            var admin = await ShopTopology.SignInAsync(users, ShopIdentity.DefaultAdminEmail, secret[ShopResources.AdminPassword]);
+            var admin = await ShopTopology.SignInAsync(users, secret[ShopResources.AdminEmail], secret[ShopResources.AdminPassword]);
             using var products = Client(ports[ShopServices.Products], admin);
             var product = await products.CreateProductAsync("Kettle", 20m, "EUR", 5);
             var customer = await users.RegisterAsync("Erin", 40, "a password to remember");

@@ -5,7 +5,7 @@ namespace Shop.Tests.Infrastructure;
 /// <summary>The topology's sessions: who a request is sent as, and signing in.</summary>
 public sealed partial class ShopTopology
 {
-    /// <summary>The administrator (<see cref="ShopIdentity.DefaultAdminEmail"/>), signed in.</summary>
+    /// <summary>The administrator (<see cref="AppHostSettings.AdminEmail"/>), signed in.</summary>
     private ShopSession _admin = null!;
 
     /// <summary>The orders service's own identity (client credentials), as it calls the other services.</summary>

@@ -86,6 +86,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
                 // The tests write and sign in far faster than a person; the per-account sign-in limit stays as it is.
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
+                "RateLimits:RegistrationsPerAddressPerHour=1000000",
                 // A busy test machine must not pass for a slow cache or a service that is away; the outage tests
                 // set their own timeouts, as a deployment would have them.
                 "Cache:Timeout=00:00:05",
@@ -96,7 +97,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
 
             var topology = new ShopTopology(app, directory, ownedDataDirectory, logs!,
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
-            topology._admin = topology.SessionWith(await topology.SignInAsync(ShopIdentity.DefaultAdminEmail, adminPassword));
+            topology._admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
             topology._service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
             // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
             // meanwhile goes without the cache: the tests start once the services that use it have reached it.

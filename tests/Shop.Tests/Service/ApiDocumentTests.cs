@@ -16,7 +16,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         var document = await DocumentAsync(services.Users.As(Caller.Anonymous));
 
         AssertSignsInAt(document, $"http://localhost{ShopIdentity.TokenPath}");
-        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "GET /signing-keys", "POST /signing-keys"],
+        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "PUT /users/me/password", "GET /signing-keys", "POST /signing-keys"],
             ProtectedOperations(document));
         Assert.False(Operation(document, "POST", "/users").TryGetProperty("security", out _));
     }
@@ -45,7 +45,7 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "password",
-                ["username"] = ShopIdentity.DefaultAdminEmail,
+                ["username"] = UsersServiceHost.AdminEmail,
                 ["password"] = UsersServiceHost.AdminPassword
             })
         };

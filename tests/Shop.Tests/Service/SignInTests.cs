@@ -18,14 +18,14 @@ public sealed class SignInTests(InProcessServicesFixture services)
     {
         await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
 
-        var admin = await production.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword);
+        var admin = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
         Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var anonymous = production.As(Caller.Anonymous);
         var orders = await anonymous.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
-        Assert.Equal([ShopIdentity.DefaultAdminEmail], users.Items.Select(u => u.Email));
+        Assert.Equal([UsersServiceHost.AdminEmail], users.Items.Select(u => u.Email));
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ public sealed class SignInTests(InProcessServicesFixture services)
     public async Task AChangedAdministratorPasswordTakesEffectAtTheNextStart()
     {
         await using var first = new UsersServiceHost();
-        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
 
         await using var restarted = new UsersServiceHost(settings:
         [
@@ -44,8 +44,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
             ("Identity:Admin:Password", "a new password for the administrator")
         ]);
 
-        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, "a new password for the administrator")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(ShopIdentity.DefaultAdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, "a new password for the administrator")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await restarted.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword)).StatusCode);
     }
 
     /// <summary>
@@ -127,27 +127,54 @@ public sealed class SignInTests(InProcessServicesFixture services)
     /// every attempt falls in one window, and the window ends when the test says so.
     /// </summary>
     [Fact]
-    public async Task GuessingPasswordsForOneAccountHitsA429WithRetryAfter()
+    public async Task GuessingPasswordsForOneAccountFromOneAddressHitsA429WithRetryAfter()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var users = new UsersServiceHost { Clock = clock };
         var user = await users.RegisterAsync(password: "a password nobody guesses");
 
         var attempts = new List<HttpResponseMessage>();
-        for (var attempt = 0; attempt < 11; attempt++)
+        for (var attempt = 0; attempt < 6; attempt++)
         {
             attempts.Add(await users.RequestTokenAsync(user.Email, $"guess {attempt}"));
         }
 
-        // Ten attempts a minute per account are answered; the eleventh is held back, whatever its password.
-        Assert.All(attempts[..10], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
-        await attempts[10].ReadProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.NotNull(attempts[10].Headers.RetryAfter?.Delta);
-        // Once limited, even the right password waits: the limit is on the account, not on failures.
+        // Five failures per account and address in a window are answered; the sixth attempt is held back, whatever its password.
+        Assert.All(attempts[..5], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        await attempts[5].ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(attempts[5].Headers.RetryAfter?.Delta);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await users.RequestTokenAsync(user.Email, "a password nobody guesses")).StatusCode);
 
-        clock.Advance(TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromMinutes(15));
 
         Assert.Equal(HttpStatusCode.OK, (await users.RequestTokenAsync(user.Email, "a password nobody guesses")).StatusCode);
+    }
+
+    /// <summary>Right passwords are not failures: an owner signing in again and again is never held back by the failure limits.</summary>
+    [Fact]
+    public async Task SigningInWithTheRightPasswordIsNeverHeldBackByTheFailureLimits()
+    {
+        await using var users = new UsersServiceHost(withCache: false, ("RateLimits:SignInFailuresPerAccountAndAddress", "1"));
+        var user = await users.RegisterAsync(password: "the right password");
+
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            answers.Add((await users.RequestTokenAsync(user.Email, "the right password")).StatusCode);
+        }
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    /// <summary>There is no published administrator's email: with a password and no email, the service says what is missing and does not start.</summary>
+    [Fact]
+    public async Task WithAnAdministratorPasswordButNoEmailTheServiceRefusesToStart()
+    {
+        await using var users = new UsersServiceHost(withCache: false, ("Identity:Admin:Email", ""));
+
+        var failure = Record.Exception(() => users.Server);
+
+        Assert.NotNull(failure);
+        Assert.Contains("Identity:Admin:Email", failure.ToString(), StringComparison.Ordinal);
     }
 }

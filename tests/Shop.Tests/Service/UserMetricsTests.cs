@@ -40,9 +40,9 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
 
     /// <summary>On a clock that only the test moves, so that all three sign-ins fall in one window however slow the machine.</summary>
     [Theory]
-    [InlineData("account", "RateLimits:SignInsPerAccountPerMinute")]
-    [InlineData("address", "RateLimits:SignInsPerAddressPerMinute")]
-    public async Task ASignInHeldBackByALimitCountsAsRateLimited(string limit, string setting)
+    [InlineData("account-address", "RateLimits:SignInFailuresPerAccountAndAddress", "not the password", HttpStatusCode.BadRequest)]
+    [InlineData("address", "RateLimits:SignInsPerAddressPerMinute", Password, HttpStatusCode.OK)]
+    public async Task ASignInHeldBackByALimitCountsAsRateLimited(string limit, string setting, string password, HttpStatusCode answered)
     {
         await using var users = new UsersServiceHost(withCache: false, (setting, "2")) { Clock = new FakeTimeProvider(DateTimeOffset.UtcNow) };
         var email = await RegisterAsync(users);
@@ -51,10 +51,10 @@ public sealed class UserMetricsTests(UserMetricsTests.Service service) : IClassF
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            statuses.Add((await users.RequestTokenAsync(email, Password)).StatusCode);
+            statuses.Add((await users.RequestTokenAsync(email, password)).StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal([answered, answered, HttpStatusCode.TooManyRequests], statuses);
         var measurement = Assert.Single(rateLimited.GetMeasurementSnapshot());
         Assert.Equal((1, limit), (measurement.Value, measurement.Tags["limit"]));
     }

@@ -66,7 +66,7 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
 
     public static TheoryData<string, string> HttpFiles() => new()
     {
-        { "src/Shop.UserService/Shop.UserService.http", "201 200 200 403 200 204" },
+        { "src/Shop.UserService/Shop.UserService.http", "201 200 200 403 200 204 200 204" },
         { "src/Shop.ProductService/Shop.ProductService.http", "200 200 201 200 200 204" },
         { "src/Shop.OrderService/Shop.OrderService.http", "201 200 201 200 200 200" }
     };
@@ -84,6 +84,7 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
             "--var", $"users={Url(ShopServices.Users)}",
             "--var", $"products={Url(ShopServices.Products)}",
             "--var", $"orders={Url(ShopServices.Orders)}",
+            "--var", $"adminEmail={AppHostSettings.AdminEmail}",
             "--var", $"adminPassword={Shop.AdminPassword}"
         ]);
         var output = run.All;

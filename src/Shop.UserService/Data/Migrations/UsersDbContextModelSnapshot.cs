@@ -242,6 +242,29 @@ namespace Shop.UserService.Data.Migrations
                     b.ToTable("CacheInvalidations");
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>
+                {
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountKey", "AddressKey");
+
+                    b.HasIndex("WindowEnd");
+
+                    b.ToTable("SignInFailures");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.StoredSigningKey", b =>
                 {
                     b.Property<int>("Id")
@@ -291,12 +314,6 @@ namespace Shop.UserService.Data.Migrations
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("SignInAttempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("SignInWindowEnd")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

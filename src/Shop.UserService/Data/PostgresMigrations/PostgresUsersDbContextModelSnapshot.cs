@@ -250,6 +250,29 @@ namespace Shop.UserService.Data.PostgresMigrations
                     b.ToTable("CacheInvalidations");
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>
+                {
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AddressKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("WindowEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AccountKey", "AddressKey");
+
+                    b.HasIndex("WindowEnd");
+
+                    b.ToTable("SignInFailures");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.StoredSigningKey", b =>
                 {
                     b.Property<int>("Id")
@@ -302,12 +325,6 @@ namespace Shop.UserService.Data.PostgresMigrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
-
-                    b.Property<int>("SignInAttempts")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime?>("SignInWindowEnd")
-                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 

@@ -13,6 +13,7 @@ namespace Shop.Tests.Infrastructure.InProcess;
 /// <summary>The users service in this process: it issues tokens signed with <see cref="TokenForge.InProcess"/>'s key.</summary>
 public sealed class UsersServiceHost(bool withCache = false, params (string Key, string Value)[] settings) : ServiceHost<UsersDbContext>(withCache)
 {
+    public const string AdminEmail = "admin@in-process.test";
     public const string AdminPassword = "admin password for tests";
     public const string OrdersClientSecret = "orders client secret for tests";
 
@@ -37,10 +38,12 @@ public sealed class UsersServiceHost(bool withCache = false, params (string Key,
     protected override IEnumerable<(string Key, string Value)> Settings =>
     [
         ("Identity:SigningKeyPath", TokenForge.InProcess.KeyFile),
+        ("Identity:Admin:Email", AdminEmail),
         ("Identity:Admin:Password", AdminPassword),
         ($"Identity:Clients:{ShopServices.Orders}", OrdersClientSecret),
         ("RateLimits:WritesPerMinute", "1000000"),
         ("RateLimits:SignInsPerAddressPerMinute", "1000000"),
+        ("RateLimits:RegistrationsPerAddressPerHour", "1000000"),
         .. settings
     ];
 }
