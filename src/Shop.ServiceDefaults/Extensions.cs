@@ -23,7 +23,10 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string ShopMeterPrefix = "Shop.";
 
-    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI and the clock.</summary>
+    /// <summary>
+    /// Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI, the clock, and
+    /// the client's address and scheme from trusted proxies only, and HSTS.
+    /// </summary>
     /// <remarks>Each service calls <c>AddValidation()</c> itself: its source generator sees only the calling project's types.</remarks>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -73,6 +76,7 @@ public static class Extensions
         builder.AddDefaultProblemDetails();
         builder.AddStrictInput();
         builder.AddDefaultOpenApi();
+        builder.AddEdgeDefaults();
 
         return builder;
     }
