@@ -9,13 +9,14 @@ internal sealed record ServicePlatform(ServiceDatabases Databases, int Replicas)
 internal static class ServiceBuilderExtensions
 {
     /// <summary>The settings every service reads, which the AppHost passes on from its own configuration.</summary>
-    private static readonly string[] SharedSettings = ["RateLimits", "ServiceCalls", "Identity"];
+    private static readonly string[] SharedSettings = ["RateLimits", "ServiceCalls", "Identity", "ForwardedHeaders", "OpenApi"];
 
     /// <summary>
     /// Adds a service as every service of the shop runs: its endpoint and replicas, started from its built assembly,
     /// only the references a .NET service reads, its own database, the shared settings and <paramref name="settings"/>
     /// of its own from the AppHost's configuration, and its health endpoint. What differs between services is then all
-    /// that the AppHost says of each.
+    /// that the AppHost says of each. Published, a service does not believe X-Forwarded-For from any peer, as Aspire
+    /// would have it: only from the proxies a deployment names (<c>ForwardedHeaders:TrustedNetworks</c>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder, string name, ServicePlatform platform, string database, params string[] settings)
@@ -25,7 +26,8 @@ internal static class ServiceBuilderExtensions
             .WithServiceEndpoint(platform.Replicas)
             .WithDotnetReferences()
             .WithBuiltAssembly()
-            .WithDatabase(platform.Databases, database);
+            .WithDatabase(platform.Databases, database)
+            .DisableForwardedHeaders();
         foreach (var section in settings.Concat(SharedSettings))
         {
             service.WithSettingsFrom(builder.Configuration, section);
