@@ -12,7 +12,7 @@ internal static class ServiceBuilderExtensions
     private static readonly string[] SharedSettings = ["RateLimits", "ServiceCalls", "Identity", "ForwardedHeaders", "OpenApi"];
 
     /// <summary>The per-address limits a service is given behind the orchestrator's proxy, unless <c>RateLimits</c> sets them.</summary>
-    public const string ProxiedAddressLimitsSection = "Services:ProxiedAddressLimits";
+    private const string ProxiedAddressLimitsSection = "Services:ProxiedAddressLimits";
 
     /// <summary>
     /// Adds a service as every service of the shop runs: its endpoint and replicas, started from its built assembly,
