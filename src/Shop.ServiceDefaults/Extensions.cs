@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,10 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string ShopMeterPrefix = "Shop.";
 
-    /// <summary>Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI and the clock.</summary>
+    /// <summary>
+    /// Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI, the clock, and
+    /// the client's address and scheme from trusted proxies only, and HSTS.
+    /// </summary>
     /// <remarks>Each service calls <c>AddValidation()</c> itself: its source generator sees only the calling project's types.</remarks>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -73,6 +77,7 @@ public static class Extensions
         builder.AddDefaultProblemDetails();
         builder.AddStrictInput();
         builder.AddDefaultOpenApi();
+        builder.AddEdgeDefaults();
 
         return builder;
     }
@@ -113,7 +118,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps /health (readiness: every check) and /alive (liveness), OpenAPI and, in Development, the Scalar UI.</summary>
+    /// <summary>
+    /// Maps /health (readiness: every check) and /alive (liveness), and the OpenAPI document and, in Development, the
+    /// Scalar UI, when <c>OpenApi:Enabled</c> (by default in Development only).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Health is read, never written: like every other route, they answer 405 to a method they do not have.
@@ -123,6 +131,12 @@ public static class Extensions
         {
             Predicate = r => r.Tags.Contains("live")
         }).WithMetadata(readOnly);
+
+        // A deployed service does not hand every visitor a map of its API unless its operator says so.
+        if (!app.Configuration.GetValue(OpenApiExtensions.EnabledSetting, defaultValue: app.Environment.IsDevelopment()))
+        {
+            return app;
+        }
 
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())

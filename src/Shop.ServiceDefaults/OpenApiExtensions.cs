@@ -11,6 +11,9 @@ public static class OpenApiExtensions
     /// <summary>The name of the security scheme in every document, and the one the API reference (Scalar) signs in with.</summary>
     public const string SecuritySchemeName = "oauth2";
 
+    /// <summary>Whether the service serves its OpenAPI document (<c>/openapi/v1.json</c>); by default in Development only.</summary>
+    public const string EnabledSetting = "OpenApi:Enabled";
+
     /// <summary>
     /// OpenAPI documents that say how to sign in: OAuth 2.0 at the identity provider's token endpoint, with the
     /// password flow for people and client credentials for services, and on each operation whether it needs a token.

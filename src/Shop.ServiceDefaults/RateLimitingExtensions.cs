@@ -15,8 +15,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class RateLimitingExtensions
 {
     /// <summary>
-    /// Limits each signed-in user's writes (POST, PUT, PATCH, DELETE) and each anonymous client's, by
-    /// address, to <c>RateLimits:WritesPerMinute</c> (120); services calling each other are not limited.
+    /// Limits each signed-in user's writes (POST, PUT, PATCH, DELETE) to <c>RateLimits:WritesPerMinute</c> (120), and
+    /// each anonymous client's, by address, to <c>RateLimits:WritesPerAddressPerMinute</c> (the same unless set);
+    /// services calling each other are not limited.
     /// A refused request gets a 429 problem with Retry-After.
     /// </summary>
     public static IHostApplicationBuilder AddDefaultRateLimiting(this IHostApplicationBuilder builder, Action<RateLimiterOptions>? configure = null)
@@ -34,10 +35,10 @@ public static class RateLimitingExtensions
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var partition = context.User.UserId() is { } userId
-                    ? $"user:{userId}"
-                    : $"address:{context.LimitKey()}";
-                var writesPerMinute = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WritesPerMinute;
+                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                var (partition, writesPerMinute) = context.User.UserId() is { } userId
+                    ? ($"user:{userId}", limits.WritesPerMinute)
+                    : ($"address:{context.LimitKey()}", limits.WritesPerAddressPerMinute ?? limits.WritesPerMinute);
                 return context.RequestServices.SharedOrLocalWindow($"writes:{partition}", writesPerMinute, TimeSpan.FromMinutes(1));
             });
             configure?.Invoke(options);

@@ -13,7 +13,7 @@ namespace Shop.Tests.Deployment;
 public sealed partial class KubernetesTests
 {
     /// <summary>Variables a Deployment sets that the AppHost leaves to the platform.</summary>
-    private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME"];
+    private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME", KubernetesManifests.TrustedProxiesVariable];
 
     [Fact]
     public async Task EachServiceHasSeveralReplicasAServiceAndADisruptionBudget()

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -37,6 +39,35 @@ public sealed partial class ShopTopology
 
         return client;
     }
+
+    /// <summary>
+    /// A client of a service at <paramref name="address"/> (its proxy, or one replica) that connects from the loopback
+    /// address <paramref name="source"/>, such as 127.0.0.2: as a client of another machine would, as far as the
+    /// service can tell.
+    /// </summary>
+    public static HttpClient ClientFrom(IPAddress source, Uri address) =>
+        new(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(source.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    var host = context.DnsEndPoint.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(context.DnsEndPoint.Host);
+                    await socket.ConnectAsync(new IPEndPoint(host, context.DnsEndPoint.Port), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+        })
+        {
+            BaseAddress = address
+        };
 
     /// <summary>Stops one replica the way an orchestrator does, with SIGTERM, and waits until Aspire sees it gone.</summary>
     public Task StopReplicaAsync(string resource, Replica replica) => SignalReplicaAsync(resource, replica, "-TERM");

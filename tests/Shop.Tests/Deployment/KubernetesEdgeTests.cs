@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Npgsql;
+using Shop.AppHost.Postgres;
+using Shop.Tests.Infrastructure;
+
+namespace Shop.Tests.Deployment;
+
+/// <summary>
+/// The edge of deploy/kubernetes, as the production overlay renders it: who may reach whom, the one way in from outside
+/// (HTTPS, with HSTS, from an ingress controller the services alone trust for the client's address), and a database role
+/// of its own for each service.
+/// </summary>
+public sealed partial class KubernetesEdgeTests
+{
+    private const int HttpPort = 8080;
+
+    private static readonly PolicyPeer IngressController = new("ingress-nginx",
+        new Dictionary<string, string> { ["app.kubernetes.io/name"] = "ingress-nginx" }, new Dictionary<string, int>());
+
+    private static readonly PolicyPeer OtherPodOfTheCluster = PolicyPeer.Pod("default", "someone-else");
+
+    private static readonly PolicyPeer Dns = new("kube-system", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, new Dictionary<string, int>());
+
+    /// <summary>Which services each service calls, as the AppHost wires them (and products fetches the signing keys from users).</summary>
+    private static readonly Dictionary<string, string[]> Calls = new()
+    {
+        [ShopServices.Users] = [],
+        [ShopServices.Products] = [ShopServices.Users],
+        [ShopServices.Orders] = [ShopServices.Users, ShopServices.Products]
+    };
+
+    [Fact]
+    public async Task EveryPodOfTheShopIsDeniedEverythingThatNoPolicyAllows()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+
+        var deny = Assert.Single(rendered.OfType<V1NetworkPolicy>(), policy => policy.Spec.PodSelector.MatchLabels is null or { Count: 0 }
+            && policy.Spec.PodSelector.MatchExpressions is null or { Count: 0 } && policy.Spec.Ingress is null && policy.Spec.Egress is null);
+        Assert.Equal(["Egress", "Ingress"], deny.Spec.PolicyTypes.Order());
+        Assert.All(rendered.OfType<V1NetworkPolicy>(), policy => Assert.Equal(KubernetesManifests.Namespace, policy.Metadata.NamespaceProperty));
+    }
+
+    [Fact]
+    public async Task OnlyTheIngressControllerAndTheServicesThatCallThemReachTheServices()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        var policies = new NetworkPolicies([.. rendered.OfType<V1NetworkPolicy>()]);
+        var job = PolicyPeer.Pod(KubernetesManifests.Namespace, "database-roles");
+
+        foreach (var service in ShopServices.All)
+        {
+            var pod = rendered.PodOf(service);
+            Assert.True(policies.Allow(IngressController, pod, HttpPort), $"The ingress controller cannot reach {service}.");
+            Assert.False(policies.Allow(IngressController, pod, 9090), $"The ingress controller reaches {service} on a port it does not serve.");
+            Assert.False(policies.Allow(OtherPodOfTheCluster, pod, HttpPort), $"A pod of another namespace reaches {service}.");
+            Assert.False(policies.Allow(job, pod, HttpPort), $"The database-roles Job reaches {service}.");
+            foreach (var caller in ShopServices.All)
+            {
+                Assert.True(Calls[caller].Contains(service) == policies.Allow(rendered.PodOf(caller), pod, HttpPort),
+                    $"{caller} {(Calls[caller].Contains(service) ? "cannot reach" : "reaches")} {service}.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ThePodsReachDnsTheDatabaseTheCacheAndTheCollectorOnTheirPortsAndNothingElseOutside()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        var policies = new NetworkPolicies([.. rendered.OfType<V1NetworkPolicy>()]);
+        var cacheUsers = new[] { ShopServices.Users, ShopServices.Orders };
+
+        foreach (var service in ShopServices.All)
+        {
+            var pod = rendered.PodOf(service);
+            Assert.True(policies.Allow(pod, Dns, 53, "UDP") && policies.Allow(pod, Dns, 53), $"{service} cannot look names up.");
+            Assert.True(policies.Allow(pod, PolicyPeer.Outside, 5432), $"{service} cannot reach PostgreSQL.");
+            Assert.True(cacheUsers.Contains(service) == policies.Allow(pod, PolicyPeer.Outside, 6379),
+                $"{service} {(cacheUsers.Contains(service) ? "cannot reach" : "reaches")} the cache.");
+            Assert.True(policies.Allow(pod, PolicyPeer.Outside, 4317), $"{service} cannot export its telemetry.");
+            Assert.False(policies.Allow(pod, PolicyPeer.Outside, 443), $"{service} reaches the internet.");
+            Assert.False(policies.Allow(pod, OtherPodOfTheCluster, HttpPort), $"{service} reaches a pod of another namespace.");
+        }
+
+        var job = PolicyPeer.Pod(KubernetesManifests.Namespace, "database-roles");
+        Assert.True(policies.Allow(job, PolicyPeer.Outside, 5432) && policies.Allow(job, Dns, 53, "UDP"), "The database-roles Job cannot reach PostgreSQL.");
+        Assert.False(policies.Allow(job, PolicyPeer.Outside, 6379), "The database-roles Job reaches the cache.");
+    }
+
+    [Fact]
+    public async Task TheIngressServesThePublicApisOverHttpsOnlyAndKeepsTheInternalOnesIn()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+
+        var ingress = Assert.Single(rendered.OfType<V1Ingress>());
+        var tls = Assert.Single(ingress.Spec.Tls);
+        Assert.False(string.IsNullOrEmpty(tls.SecretName));
+        Assert.All(ingress.Spec.Rules, rule => Assert.Contains(rule.Host, tls.Hosts));
+        Assert.Equal("true", ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"]);
+
+        var routes = ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths)
+            .ToDictionary(path => path.Path, path => (path.Backend.Service.Name, Port: path.Backend.Service.Port.Name));
+        Assert.Equal(ShopServices.All.Order(), routes.Values.Select(route => route.Name).Distinct().Order());
+        Assert.All(routes.Values, route => Assert.Equal("http", route.Port));
+        Assert.Equal(ShopServices.Users, routes[ShopIdentity.TokenPath].Name);
+        Assert.DoesNotContain(routes.Keys, path => path.StartsWith("/reservations", StringComparison.Ordinal)
+            || path.StartsWith("/signing-keys", StringComparison.Ordinal) || path == "/");
+    }
+
+    [Fact]
+    public async Task EachServiceTrustsOnlyTheIngressNetworkForTheClientsAddressAndNoneBelievesEveryPeer()
+    {
+        var text = await KubernetesManifests.RenderTextAsync();
+        var rendered = await KubernetesManifests.RenderAsync();
+
+        foreach (var service in ShopServices.All)
+        {
+            var trusted = Assert.Single(rendered.DeploymentOf(service).ContainerOf().Env, variable => variable.Name.StartsWith("ForwardedHeaders__", StringComparison.Ordinal));
+            Assert.Equal(KubernetesManifests.TrustedProxiesVariable, trusted.Name);
+            // A network, never everyone: the service would otherwise believe any client's X-Forwarded-For.
+            Assert.True(IPNetwork.TryParse(trusted.Value, out var network) && network.PrefixLength > 0, $"{service} trusts '{trusted.Value}'.");
+        }
+
+        Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", await File.ReadAllTextAsync(AspireManifest.CommittedPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", await AspireManifest.PublishAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDatabaseRolesJobGivesEachServiceARoleThatOwnsItsDatabaseAlone()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        var job = Assert.Single(rendered.OfType<V1Job>());
+        var pod = job.Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+        var sql = ScriptOf(rendered, job);
+        // Every password the script reads comes from the Secret, none is written in it or on the command line.
+        Assert.DoesNotMatch(LiteralPassword(), sql);
+        foreach (var variable in GetEnv().Matches(sql).Select(match => match.Groups["variable"].Value).Append("PGPASSWORD"))
+        {
+            Assert.Equal(KubernetesManifests.SecretName, Assert.Single(container.Env, env => env.Name == variable).ValueFrom?.SecretKeyRef?.Name);
+        }
+
+        Assert.DoesNotContain(container.Command.Concat(container.Args ?? []), argument => argument.Contains('$', StringComparison.Ordinal));
+        Assert.True(pod.SecurityContext.RunAsNonRoot);
+
+        // psql as the Job runs it: beside the server's programs, or wherever the client package put it.
+        var installation = LocalPostgresInstallation.Find();
+        var psql = installation is null ? null
+            : new[] { Path.Combine(installation.BinDirectory, "psql") }.FirstOrDefault(File.Exists) ?? Shell.Find("psql");
+        Assert.SkipWhen(psql is null, "Running the roles script needs PostgreSQL and psql installed, which this machine lacks.");
+        await using var server = await StandalonePostgres.StartAsync();
+        var passwords = ShopServices.All.ToDictionary(service => service, _ => $"{Guid.NewGuid():N}'\"");
+        // Twice: it must be safe to run again.
+        for (var run = 0; run < 2; run++)
+        {
+            var applied = await Shell.RunAsync(psql!, ["--no-psqlrc", "--quiet"], input: sql, environment: AdminEnvironment(server, passwords));
+            Assert.True(applied.ExitCode == 0, $"The roles script failed on run {run + 1}:\n{applied.All}");
+        }
+
+        foreach (var service in ShopServices.All)
+        {
+            await using (var own = await OpenAsync(server, DatabaseOf(service), passwords[service], DatabaseOf(service)))
+            {
+                await using var create = new NpgsqlCommand("CREATE TABLE owned (id int)", own);
+                await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+
+            foreach (var other in ShopServices.All.Where(other => other != service))
+            {
+                var refused = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(server, DatabaseOf(service), passwords[service], DatabaseOf(other)));
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            }
+        }
+    }
+
+    /// <summary>The script the Job runs: the ConfigMap mounted where its command reads the file.</summary>
+    private static string ScriptOf(IReadOnlyList<object> rendered, V1Job job)
+    {
+        var container = Assert.Single(job.Spec.Template.Spec.Containers);
+        var file = Assert.Single(container.Command, argument => argument.StartsWith("--file=", StringComparison.Ordinal))["--file=".Length..];
+        var mount = Assert.Single(container.VolumeMounts, mount => file.StartsWith(mount.MountPath + "/", StringComparison.Ordinal));
+        var volume = Assert.Single(job.Spec.Template.Spec.Volumes, volume => volume.Name == mount.Name);
+        var configMap = Assert.Single(rendered.OfType<V1ConfigMap>(), map => map.Metadata.Name == volume.ConfigMap.Name);
+        return configMap.Data[file[(mount.MountPath.Length + 1)..]];
+    }
+
+    /// <summary>The Deployments' connection strings name each database, and its role, after the service (usersdb for users).</summary>
+    private static string DatabaseOf(string service) => service + "db";
+
+    private static Dictionary<string, string?> AdminEnvironment(StandalonePostgres server, Dictionary<string, string> passwords)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+        return new()
+        {
+            ["PGHOST"] = admin.Host,
+            ["PGPORT"] = admin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = admin.Username,
+            ["PGPASSWORD"] = admin.Password,
+            ["PGDATABASE"] = "postgres",
+            ["USERS_PASSWORD"] = passwords[ShopServices.Users],
+            ["PRODUCTS_PASSWORD"] = passwords[ShopServices.Products],
+            ["ORDERS_PASSWORD"] = passwords[ShopServices.Orders]
+        };
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(StandalonePostgres server, string role, string password, string database)
+    {
+        var address = new NpgsqlConnectionStringBuilder(server.ConnectionString)
+        {
+            Username = role,
+            Password = password,
+            Database = database,
+            Pooling = false
+        };
+        var connection = new NpgsqlConnection(address.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    [GeneratedRegex(@"PASSWORD\s+'", RegexOptions.IgnoreCase)]
+    private static partial Regex LiteralPassword();
+
+    [GeneratedRegex(@"\\getenv\s+\w+\s+(?<variable>\w+)")]
+    private static partial Regex GetEnv();
+}
