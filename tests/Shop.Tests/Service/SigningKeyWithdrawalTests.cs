@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
 
@@ -122,6 +123,37 @@ public sealed class SigningKeyWithdrawalTests : IAsyncLifetime
         await Eventually.HoldsAsync(async () => (await signedInAgain.GetAsync("/orders", Cancellation)).StatusCode == HttpStatusCode.OK,
             "The orders service did not accept a token signed with the new key.", within: TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.Unauthorized, (await customerClient.GetAsync("/orders", Cancellation)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnotherUsersReplicaRefusesAWithdrawnKeysTokensWhenItNextReadsTheKeys()
+    {
+        var (customer, token) = await CustomerAsync();
+        // A second replica on the same database, whose key refresh falls due only when the test moves its clock on.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var replica = new UsersServiceHost(settings:
+        [
+            ("Identity:SigningKeyPath", ""),
+            ("Identity:Admin:Email", AdminEmail),
+            ($"ConnectionStrings:{ShopResources.UsersDatabase}", $"Data Source={_users.DatabaseFile}")
+        ]) { Clock = clock };
+        using var atReplica = Bearer(replica.CreateClient(), token);
+        Assert.Equal(HttpStatusCode.OK, (await atReplica.GetAsync($"/users/{customer.Id}", Cancellation)).StatusCode);
+        using var admin = Bearer(_users.CreateClient(), await AdminTokenAsync());
+        var leaked = (await (await admin.GetAsync("/signing-keys", Cancellation)).ReadAsync<List<SigningKeyDto>>(HttpStatusCode.OK)).Single(k => k.State == "signing");
+
+        (await admin.DeleteAsync($"/signing-keys/{leaked.KeyId}", Cancellation)).EnsureSuccessStatusCode();
+
+        // Until it reads the keys again, the other replica still trusts the key: the bound the answer states.
+        Assert.Equal(HttpStatusCode.OK, (await atReplica.GetAsync($"/users/{customer.Id}", Cancellation)).StatusCode);
+        using var signedInAgain = Bearer(replica.CreateClient(), await TokenAsync(customer.Email));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await signedInAgain.GetAsync($"/users/{customer.Id}", Cancellation)).StatusCode);
+
+        clock.Advance(ShopIdentity.DefaultKeyRefreshInterval);
+
+        await Eventually.HoldsAsync(async () => (await atReplica.GetAsync($"/users/{customer.Id}", Cancellation)).StatusCode == HttpStatusCode.Unauthorized,
+            "The other users replica still accepted a token signed with the withdrawn key after reading the keys again.", within: TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await signedInAgain.GetAsync($"/users/{customer.Id}", Cancellation)).StatusCode);
     }
 
     private async Task<(UserDto User, string Token)> CustomerAsync()
