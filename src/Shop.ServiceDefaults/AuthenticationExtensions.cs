@@ -19,8 +19,9 @@ public static class AuthenticationExtensions
     /// <summary>
     /// Accepts the bearer tokens that the shop's issuer (<see cref="ShopIdentity.Issuer"/>) issues for
     /// <paramref name="audience"/>: their signature is checked with the public keys the issuer publishes (OIDC
-    /// discovery and JWKS), fetched through service discovery. No secret is shared between services. A token found
-    /// valid is remembered for at most the key refresh interval (<see cref="ValidatedTokens"/>).
+    /// discovery and JWKS), fetched through service discovery. No secret is shared between services. A token's lifetime
+    /// is checked with <c>Identity:ClockSkew</c> of leeway (<see cref="TokenValidationOptions"/>). A token found valid is
+    /// remembered for at most the key refresh interval, and only while its key is still trusted (<see cref="ValidatedTokens"/>).
     /// </summary>
     public static IHostApplicationBuilder AddDefaultAuthentication(
         this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
@@ -57,9 +58,12 @@ public static class AuthenticationExtensions
                 };
                 configure?.Invoke(options);
             });
+        builder.Services.AddValidatedOptions<TokenValidationOptions>(TokenValidationOptions.Section);
         builder.Services.AddSingleton(services => new ValidatedTokens(keyRefreshInterval, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(IssuerMetadataClient))
+            .Configure<IOptions<TokenValidationOptions>>((options, validation) =>
+                options.TokenValidationParameters.ClockSkew = validation.Value.ClockSkew)
             .Configure<ValidatedTokens>((options, tokens) =>
             {
                 for (var i = 0; i < options.TokenHandlers.Count; i++)

@@ -13,8 +13,9 @@ public sealed record ProductRequest
     [Required, StringLength(ProductRules.MaxSkuLength, MinimumLength = 1), RegularExpression(ProductRules.SkuPattern)]
     public required string Sku { get; init; }
 
+    /// <summary>Stored in Unicode normalisation form C (<see cref="TextRules.Nfc"/>).</summary>
     [Required, StringLength(ProductRules.MaxNameLength, MinimumLength = 1), PlainText]
-    public required string Name { get; init; }
+    public required string Name { get; init => field = TextRules.Nfc(value); }
 
     [Range(typeof(decimal), "0", ProductRules.MaxPrice, ParseLimitsInInvariantCulture = true)]
     public required decimal Price { get; init; }

@@ -52,6 +52,23 @@ public sealed class ServiceTokenSource(IHttpClientFactory factory, IOptions<Serv
         }
     }
 
+    /// <summary>Stops using <paramref name="token"/>, which another service refused: the next call asks for a new one.</summary>
+    public async Task ForgetAsync(string token, CancellationToken cancellationToken)
+    {
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (_current is { } current && current.Token == token)
+            {
+                _current = null;
+            }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
     public void Dispose() => _refresh.Dispose();
 
     private sealed record TokenResponse(

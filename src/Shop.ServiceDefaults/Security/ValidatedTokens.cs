@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.ServiceDefaults.Security;
@@ -10,9 +11,9 @@ namespace Shop.ServiceDefaults.Security;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The lifetime is the interval at which the service fetches the issuer's keys again: a key the issuer
-/// withdraws is trusted here until the next fetch in any case, and a token checked with it just before is remembered
-/// for at most one interval more.
+/// The lifetime is the interval at which the service fetches the issuer's keys again. A remembered token is answered
+/// only while the key that signed it is among the keys a full check would use now: once a withdrawn key has left the
+/// key set, its tokens are checked in full again, and refused, at once.
 /// </para>
 /// <para>At most <see cref="Capacity"/> tokens are remembered; beyond that, tokens are checked in full.</para>
 /// </remarks>
@@ -38,7 +39,12 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
         {
             if (tokens._tokens.TryGetValue(token, out TokenValidationResult? known) && known is not null)
             {
-                return Copy(known);
+                if (IsStillTrusted(known.SecurityToken, token, validationParameters))
+                {
+                    return Copy(known);
+                }
+
+                tokens._tokens.Remove(token);
             }
 
             var result = await inner.ValidateTokenAsync(token, validationParameters);
@@ -54,6 +60,22 @@ public sealed class ValidatedTokens(TimeSpan lifetime, TimeProvider clock) : IDi
                 AbsoluteExpirationRelativeToNow = remaining < tokens._lifetime ? remaining : tokens._lifetime
             });
             return Copy(result);
+        }
+
+        /// <summary>Whether the key that signed the token is still one of the keys a full check would try.</summary>
+        private static bool IsStillTrusted(SecurityToken checkedToken, string token, TokenValidationParameters parameters)
+        {
+            if (checkedToken.SigningKey is not { } signedWith)
+            {
+                return false;
+            }
+
+            var kid = (checkedToken as JsonWebToken)?.Kid;
+            var trusted = parameters.IssuerSigningKeyResolver is { } resolve
+                ? resolve(token, checkedToken, kid, parameters) ?? []
+                : (parameters.IssuerSigningKeys ?? []).Append(parameters.IssuerSigningKey);
+            return trusted.Any(key => key is not null && (ReferenceEquals(key, signedWith)
+                || (signedWith.KeyId is { Length: > 0 } keyId && string.Equals(key.KeyId, keyId, StringComparison.Ordinal))));
         }
 
         /// <summary>Each request gets its own identity, so that nothing one request adds to it reaches another.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using Shop.ServiceDefaults.Security;
 
 namespace Shop.UserService.Identity;
 
@@ -10,18 +11,27 @@ namespace Shop.UserService.Identity;
 /// The RSA keys that sign access tokens, kept in the users database so that every replica signs with the same key and
 /// publishes the same set. A new key is added (<see cref="AddAsync"/>) ahead of its use: it is published at once and
 /// signs from <c>Identity:KeyActivationDelay</c> later, by when every service has fetched it; the key it replaces stays
-/// published for a token's lifetime after, so that the tokens it signed stay good until they expire. Each replica reads
-/// the set again every <c>Identity:KeyRefreshInterval</c>.
+/// published for a token's lifetime (and the clock leeway, <c>Identity:ClockSkew</c>) after, so that the tokens it signed
+/// stay good until they expire. Each replica reads the set again every <c>Identity:KeyRefreshInterval</c>.
+/// <para>
+/// A key that must not be trusted any more (it leaked) is withdrawn (<see cref="WithdrawAsync"/>): its row is deleted, so
+/// that no replica publishes or accepts it once it has read the set again; the replica that withdraws it stops at once.
+/// </para>
 /// <para>
 /// When <c>Identity:SigningKeyPath</c> is set, the one key is read from that PEM file instead (and made there when
 /// missing), for a deployment that manages the key itself, e.g. as a mounted secret; it is not rotated here.
 /// </para>
 /// </summary>
-public sealed class SigningKeys(IOptions<ShopIdentityOptions> options, IServiceScopeFactory scopes, TimeProvider clock, ILogger<SigningKeys> logger)
+public sealed class SigningKeys(
+    IOptions<ShopIdentityOptions> options,
+    IOptions<TokenValidationOptions> validation,
+    IConfiguration configuration,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger<SigningKeys> logger)
     : IOptionsChangeTokenSource<OpenIddictServerOptions>
 {
-    // Tokens are checked with a few minutes' leeway for clocks that differ; a retired key stays published that much longer.
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    private readonly TimeSpan _refreshInterval = configuration.GetValue(ShopIdentity.KeyRefreshIntervalSetting, ShopIdentity.DefaultKeyRefreshInterval);
 
     private KeySet? _set;
     private CancellationTokenSource _changes = new();
@@ -99,21 +109,28 @@ public sealed class SigningKeys(IOptions<ShopIdentityOptions> options, IServiceS
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
         var now = clock.GetStoredNow();
+        var key = await InsertAsync(db, now, now + options.Value.KeyActivationDelay, cancellationToken);
+        await RefreshAsync(cancellationToken);
+        return StatesOf([.. await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken)], now).Single(s => s.KeyId == KeyOf(key.Pem).KeyId);
+    }
+
+    /// <summary>Stores a new key that signs from <paramref name="activatesAt"/>.</summary>
+    private static async Task<StoredSigningKey> InsertAsync(UsersDbContext db, DateTimeOffset now, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
         // Two admins adding a key at once: the second takes the next id.
         for (var attempt = 0; ; attempt++)
         {
             var key = new StoredSigningKey
             {
-                Id = await db.SigningKeys.MaxAsync(k => k.Id, cancellationToken) + 1,
+                Id = (await db.SigningKeys.MaxAsync(k => (int?)k.Id, cancellationToken) ?? 0) + 1,
                 Pem = NewKeyPem(),
                 CreatedAt = now,
-                ActivatesAt = now + options.Value.KeyActivationDelay
+                ActivatesAt = activatesAt
             };
             db.SigningKeys.Add(key);
             if (await db.TrySaveChangesAsync(cancellationToken))
             {
-                await RefreshAsync(cancellationToken);
-                return StatesOf([.. await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken)], now).Single(s => s.KeyId == KeyOf(key.Pem).KeyId);
+                return key;
             }
 
             db.ChangeTracker.Clear();
@@ -122,6 +139,48 @@ public sealed class SigningKeys(IOptions<ShopIdentityOptions> options, IServiceS
                 throw new InvalidOperationException("No free id for a new signing key.");
             }
         }
+    }
+
+    /// <summary>
+    /// Withdraws the key <paramref name="keyId"/>: it is deleted, and this replica stops publishing and accepting it at
+    /// once. When it is the key that signs, a new key takes its place and signs at once, without the activation delay:
+    /// the tokens of the withdrawn key are refused anyway, so waiting would only leave nothing to sign with. Null for an
+    /// unknown key.
+    /// <para>
+    /// The new key takes the withdrawn key's activation time, so that the key before it is retired when it would have
+    /// been, rather than published a token's lifetime longer.
+    /// </para>
+    /// </summary>
+    public async Task<SigningKeyWithdrawal?> WithdrawAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+        var stored = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var withdrawn = stored.Find(k => KeyOf(k.Pem).KeyId == keyId);
+        if (withdrawn is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetStoredNow();
+        var wasSigning = KeySetOf(stored, clock.GetUtcNow()).Signing.KeyId == keyId;
+        if (wasSigning)
+        {
+            // Stored before the old one goes, so that a replica reading the keys meanwhile always finds one to sign
+            // with; of two keys activated at once, the newer signs.
+            await InsertAsync(db, now, withdrawn.ActivatesAt, cancellationToken);
+        }
+
+        // Deleted by id, so that of two admins withdrawing it at once, one finds it gone.
+        if (await db.SigningKeys.Where(k => k.Id == withdrawn.Id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return null;
+        }
+
+        await RefreshAsync(cancellationToken);
+        logger.LogWarning("Signing key {KeyId} withdrawn; every service refuses its tokens by {RefusedBy}", keyId, now + 2 * _refreshInterval);
+        var signing = StatesOf([.. await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken)], now).Single(s => s.State == SigningKeyState.Signing);
+        return new SigningKeyWithdrawal(keyId, signing, wasSigning, now + 2 * _refreshInterval);
     }
 
     /// <summary>Every key the database holds, and what each does now.</summary>
@@ -152,7 +211,8 @@ public sealed class SigningKeys(IOptions<ShopIdentityOptions> options, IServiceS
     {
         var ordered = stored.OrderBy(k => k.ActivatesAt).ThenBy(k => k.Id).ToList();
         var signing = Math.Max(0, ordered.FindLastIndex(k => k.ActivatesAt <= now));
-        var keepSince = now - options.Value.AccessTokenLifetime - ClockSkew;
+        // Every service accepts a token that much past its expiry, so its key stays published that much longer.
+        var keepSince = now - options.Value.AccessTokenLifetime - validation.Value.ClockSkew;
         var published = ordered
             .Where((k, i) => i >= signing || ordered[i + 1].ActivatesAt > keepSince)
             .OrderBy(k => k == ordered[signing] ? 0 : 1)
@@ -207,3 +267,9 @@ public sealed record SigningKeyState(string KeyId, DateTimeOffset CreatedAt, Dat
     public const string Retiring = "retiring";
     public const string Retired = "retired";
 }
+
+/// <summary>
+/// What <c>DELETE /signing-keys/{keyId}</c> did: the key withdrawn, the key that signs now (a new one, signing at once,
+/// when the withdrawn key was signing), and by when every replica of every service refuses the withdrawn key's tokens.
+/// </summary>
+public sealed record SigningKeyWithdrawal(string Withdrawn, SigningKeyState Signing, bool NewKeySigns, DateTimeOffset RefusedEverywhereBy);

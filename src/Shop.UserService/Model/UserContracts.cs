@@ -6,10 +6,11 @@ namespace Shop.UserService.Model;
 /// <summary>The body of an update: every field is required.</summary>
 public record UserRequest
 {
+    /// <summary>Stored in Unicode normalisation form C (<see cref="TextRules.Nfc"/>).</summary>
     [Required, StringLength(UserRules.MaxNameLength, MinimumLength = 1), PlainText]
-    public required string Name { get; init; }
+    public required string Name { get; init => field = TextRules.Nfc(value); }
 
-    [Required, EmailAddress, StringLength(UserRules.MaxEmailLength), PlainText(AllowSpaces = false)]
+    [Required, EmailAddress, StringLength(UserRules.MaxEmailLength), EmailText]
     public required string Email { get; init; }
 
     [Range(UserRules.MinAge, UserRules.MaxAge)]

@@ -28,6 +28,7 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         (ShopServices.Users, "DELETE", "/users/1", Needs.Person),
         (ShopServices.Users, "GET", "/signing-keys", Needs.Admin),
         (ShopServices.Users, "POST", "/signing-keys", Needs.Admin),
+        (ShopServices.Users, "DELETE", "/signing-keys/any-key", Needs.Admin),
         (ShopServices.Products, "GET", "/products", Needs.Person),
         (ShopServices.Products, "GET", "/products/1", Needs.Person),
         (ShopServices.Products, "POST", "/products", Needs.Admin),

@@ -16,7 +16,8 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         var document = await DocumentAsync(services.Users.As(Caller.Anonymous));
 
         AssertSignsInAt(document, $"http://localhost{ShopIdentity.TokenPath}");
-        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "PUT /users/me/password", "GET /signing-keys", "POST /signing-keys"],
+        Assert.Equal(["GET /users", "GET /users/{id}", "PUT /users/{id}", "DELETE /users/{id}", "PUT /users/me/password", "GET /signing-keys",
+            "POST /signing-keys", "DELETE /signing-keys/{keyId}"],
             ProtectedOperations(document));
         Assert.False(Operation(document, "POST", "/users").TryGetProperty("security", out _));
     }

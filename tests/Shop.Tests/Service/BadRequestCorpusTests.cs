@@ -91,6 +91,15 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("users: name with a NUL", As.Anonymous, "POST", "/users", User.Replace("Ann", "An\\u0000n"), 400, "Name");
         Add("users: name with a line break", As.Anonymous, "POST", "/users", User.Replace("Ann", "An\\nn"), 400, "Name");
         Add("users: name with a lone surrogate", As.Anonymous, "POST", "/users", User.Replace("Ann", "An\\ud800n"), 400, "Name");
+        Add("users: name with a right-to-left override", As.Anonymous, "POST", "/users", User.Replace("Ann", "admin\\u202Egpj.exe"), 400, "Name");
+        Add("users: name with a zero-width joiner", As.Anonymous, "POST", "/users", User.Replace("Ann", "An\\u200Dn"), 400, "Name");
+        Add("users: name with a zero-width space", As.Anonymous, "POST", "/users", User.Replace("Ann", "An\\u200Bn"), 400, "Name");
+        Add("users: name in a bidirectional isolate", As.Anonymous, "POST", "/users", User.Replace("Ann", "\\u2067Ann\\u2069"), 400, "Name");
+        Add("users: name with a byte order mark", As.Anonymous, "POST", "/users", User.Replace("Ann", "\\uFEFFAnn"), 400, "Name");
+        Add("users: email with a Cyrillic a", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", "ann@ex\\u0430mple.com"), 400, "Email");
+        Add("users: email with a zero-width joiner", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", "an\\u200Dn@example.com"), 400, "Email");
+        Add("users: email with a right-to-left mark", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", "ann@example.com\\u200F"), 400, "Email");
+        Add("users: email with an international domain not in punycode", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", "ann@b\\u00FCcher.example"), 400, "Email");
         Add("users: email too long", As.Anonymous, "POST", "/users", User.Replace("ann@", new string('a', 250) + "@"), 400, "Email");
         Add("users: not an email", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", "ann"), 400, "Email");
         Add("users: email with spaces around", As.Anonymous, "POST", "/users", User.Replace("ann@example.com", " ann@example.com "), 400, "Email");
@@ -113,6 +122,8 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("users: id is text", As.Admin, "GET", "/users/abc", null, 404);
         Add("users: id past int", As.Admin, "GET", "/users/99999999999", null, 404);
         Add("users: update with bad email", As.Customer, "PUT", "/users/{self}", """{"name":"Ann","email":"nope","age":30}""", 400, "Email");
+        Add("users: update with a right-to-left override", As.Customer, "PUT", "/users/{self}", """{"name":"admin\u202Egpj.exe","email":"ann@example.com","age":30}""", 400, "Name");
+        Add("users: update with a Cyrillic a in the email", As.Customer, "PUT", "/users/{self}", """{"name":"Ann","email":"\u0430nn@example.com","age":30}""", 400, "Email");
         Add("users: update with unknown field", As.Customer, "PUT", "/users/{self}", """{"name":"Ann","email":"ann@example.com","age":30,"role":"Admin"}""", 400, "Role");
         Add("users: update missing age", As.Customer, "PUT", "/users/{self}", """{"name":"Ann","email":"ann@example.com"}""", 400, "Age");
         Add("users: update with age in a string", As.Customer, "PUT", "/users/{self}", """{"name":"Ann","email":"ann@example.com","age":"31"}""", 400, "Age");
@@ -155,6 +166,8 @@ public sealed class BadRequestCorpusTests(BadRequestCorpusTests.Services service
         Add("products: unknown field", As.Admin, "POST", "/products", Product.Replace("}", ""","discount":50}"""), 400, "Discount");
         Add("products: name too long", As.Admin, "POST", "/products", Product.Replace("Cup", new string('c', 201)), 400, "Name");
         Add("products: name with a control character", As.Admin, "POST", "/products", Product.Replace("Cup", "Cu\\u001bp"), 400, "Name");
+        Add("products: name with a right-to-left override", As.Admin, "POST", "/products", Product.Replace("Cup", "Cup\\u202Egpj.exe"), 400, "Name");
+        Add("products: name with a zero-width space", As.Admin, "POST", "/products", Product.Replace("Cup", "C\\u200Bup"), 400, "Name");
         Add("products: text body", As.Admin, "POST", "/products", Product, 415, contentType: "text/plain");
         Add("products: PATCH", As.Admin, "PATCH", "/products/1", Product, 405);
         Add("products: id is text", As.Admin, "GET", "/products/abc", null, 404);

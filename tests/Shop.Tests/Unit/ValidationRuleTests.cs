@@ -31,6 +31,71 @@ public sealed class ValidationRuleTests
         Assert.Equal(["Name"], InvalidMembers(new UserRequest { Name = new string('x', UserRules.MaxNameLength + 1), Email = "a@example.com", Age = 1 }));
 
     [Theory]
+    [InlineData("admin\u202Egpj.exe")]
+    [InlineData("\u202DAnn")]
+    [InlineData("\u2066Ann\u2069")]
+    [InlineData("Ann\u200E")]
+    [InlineData("Ann\u200F")]
+    [InlineData("Ann\u061C")]
+    [InlineData("An\u200Bn")]
+    [InlineData("An\u200Cn")]
+    [InlineData("An\u200Dn")]
+    [InlineData("An\u2060n")]
+    [InlineData("\uFEFFAnn")]
+    [InlineData("An\u180En")]
+    [InlineData("An\u00ADn")]
+    [InlineData("Ann\u2028Smith")]
+    [InlineData("Ann\u0085")]
+    [InlineData("Ann\uE000")]
+    [InlineData("Ann\u0378")]
+    public void ANameWithABidirectionalControlAZeroWidthOrAnInvisibleCharacterIsRefused(string name) =>
+        Assert.Equal(["Name"], InvalidMembers(new UserRequest { Name = name, Email = "a@example.com", Age = 30 }));
+
+    [Fact]
+    public void ANameWithAnUnpairedSurrogateIsRefused() =>
+        Assert.Equal(["Name"], InvalidMembers(new UserRequest { Name = "Ann" + (char)0xD800, Email = "a@example.com", Age = 30 }));
+
+    [Theory]
+    [InlineData("Zo\u00EB")]
+    [InlineData("José Álvarez")]
+    [InlineData("Łukasz Żółć")]
+    [InlineData("李小龙")]
+    [InlineData("عمر")]
+    [InlineData("O'Brien-Smith")]
+    public void ANameInAnyScriptPasses(string name) =>
+        Assert.Empty(InvalidMembers(new UserRequest { Name = name, Email = "a@example.com", Age = 30 }));
+
+    [Fact]
+    public void ANameIsKeptInNormalisationFormC() =>
+        Assert.Equal("Zo\u00EB", new UserRequest { Name = "Zoe\u0308", Email = "a@example.com", Age = 30 }.Name);
+
+    [Theory]
+    [InlineData("\u0430lice@example.com")]
+    [InlineData("alice@ex\u0430mple.com")]
+    [InlineData("alice@b\u00FCcher.example")]
+    [InlineData("ali\u200Dce@example.com")]
+    [InlineData("alice@example.com\u202E")]
+    [InlineData("alice\u00A0@example.com")]
+    public void AnEmailWithALetterOutsideAsciiOrAnInvisibleCharacterIsRefused(string email) =>
+        Assert.Equal(["Email"], InvalidMembers(new UserRequest { Name = "Alice", Email = email, Age = 30 }).Distinct());
+
+    [Theory]
+    [InlineData("alice@xn--bcher-kva.example")]
+    [InlineData("o'brien+shop@example.com")]
+    public void AnAsciiEmailWithAPunycodeDomainPasses(string email) =>
+        Assert.Empty(InvalidMembers(new UserRequest { Name = "Alice", Email = email, Age = 30 }));
+
+    [Theory]
+    [InlineData("Cup\u202Egpj.exe")]
+    [InlineData("C\u200Bup")]
+    public void AProductNameWithABidirectionalControlOrAZeroWidthCharacterIsRefused(string name) =>
+        Assert.Equal(["Name"], InvalidMembers(new ProductRequest { Sku = "BOOK-001", Name = name, Price = 1m, Currency = "EUR", Stock = 0 }));
+
+    [Fact]
+    public void AProductNameIsKeptInNormalisationFormC() =>
+        Assert.Equal("Caf\u00E9", new ProductRequest { Sku = "BOOK-001", Name = "Cafe\u0301", Price = 1m, Currency = "EUR", Stock = 0 }.Name);
+
+    [Theory]
     [InlineData("short")]
     [InlineData("")]
     public void ARegistrationWithATooShortPasswordIsRefused(string password) =>
