@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Security;
@@ -62,8 +63,33 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton(services => new ValidatedTokens(keyRefreshInterval, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IHttpClientFactory>((options, factory) => options.Backchannel ??= factory.CreateClient(IssuerMetadataClient))
-            .Configure<IOptions<TokenValidationOptions>>((options, validation) =>
-                options.TokenValidationParameters.ClockSkew = validation.Value.ClockSkew)
+            .Configure<IOptions<TokenValidationOptions>, TimeProvider>((options, validation, clock) =>
+            {
+                var skew = validation.Value.ClockSkew;
+                options.TokenValidationParameters.ClockSkew = skew;
+                // A token's lifetime is judged on the service's clock, the one a test can move, rather than the machine's.
+                // It throws what IdentityModel's own check throws, so that the answer says the token expired, and when.
+                options.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, _) =>
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    if (expires is not { } expiry)
+                    {
+                        throw new SecurityTokenNoExpirationException("The token has no expiry.");
+                    }
+
+                    if (now > expiry.ToUniversalTime() + skew)
+                    {
+                        throw new SecurityTokenExpiredException($"The token expired at {expiry.ToUniversalTime():O}.") { Expires = expiry };
+                    }
+
+                    if (notBefore is { } start && start.ToUniversalTime() > now + skew)
+                    {
+                        throw new SecurityTokenNotYetValidException($"The token is not valid before {start.ToUniversalTime():O}.") { NotBefore = start };
+                    }
+
+                    return true;
+                };
+            })
             .Configure<ValidatedTokens>((options, tokens) =>
             {
                 for (var i = 0; i < options.TokenHandlers.Count; i++)
