@@ -205,27 +205,13 @@ public sealed partial class KubernetesEdgeTests
         };
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(StandalonePostgres server, string role, string password, string database)
-    {
-        var address = new NpgsqlConnectionStringBuilder(server.ConnectionString)
+    private static Task<NpgsqlConnection> OpenAsync(StandalonePostgres server, string role, string password, string database) =>
+        PostgresConnections.OpenUnpooledAsync(new NpgsqlConnectionStringBuilder(server.ConnectionString)
         {
             Username = role,
             Password = password,
-            Database = database,
-            Pooling = false
-        };
-        var connection = new NpgsqlConnection(address.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+            Database = database
+        }.ConnectionString);
 
     [GeneratedRegex(@"PASSWORD\s+'", RegexOptions.IgnoreCase)]
     private static partial Regex LiteralPassword();

@@ -99,20 +99,8 @@ public sealed class DatabaseRoleTests(SharedTopologyFixture shared)
     private static async Task<NpgsqlConnectionStringBuilder> ConnectionStringOfAsync(ShopTopology shop, string database) =>
         new((await shop.DatabaseAsync(database)).ConnectionString) { Pooling = false };
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connectionString)
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString.ConnectionString) { Pooling = false }.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connectionString) =>
+        PostgresConnections.OpenUnpooledAsync(connectionString.ConnectionString);
 
     private static async Task<long> CountAsync(NpgsqlConnectionStringBuilder connectionString, string table)
     {
