@@ -87,9 +87,10 @@ public sealed partial class ShopTopology : IAsyncDisposable
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
                 "RateLimits:RegistrationsPerAddressPerHour=1000000",
-                // A busy test machine must not pass for a slow cache or a service that is away; the outage tests
-                // set their own timeouts, as a deployment would have them.
-                "Cache:Timeout=00:00:05",
+                // A busy test machine must not pass for a slow cache or a service that is away: a cache call given up
+                // makes a service go without the cache for a while, which a test of the cache would see. The outage
+                // tests set their own timeouts, as a deployment would have them.
+                "Cache:Timeout=00:00:30",
                 "ServiceCalls:AttemptTimeout=00:00:30",
                 "ServiceCalls:TotalTimeout=00:01:30",
                 .. settings
