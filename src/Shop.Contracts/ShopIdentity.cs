@@ -9,7 +9,30 @@ public static class ShopIdentity
     /// <summary>The issuer's name in service discovery, as a dependency the other services name when it is away.</summary>
     public const string IssuerService = ShopServices.Users;
 
+    /// <summary>
+    /// The issuer's public address, where a browser reaches its sign-in pages and every token names it (<c>iss</c>):
+    /// the users service's own address when the AppHost runs the shop, a host the operator sets when deployed.
+    /// Unset, it is <see cref="Issuer"/>, the name only the services resolve. Services fetch the issuer's keys inside
+    /// the network whatever this says.
+    /// </summary>
+    public const string IssuerSetting = "Identity:Issuer";
+
+    /// <summary>Whether people may sign in with the OAuth password grant: on in Development, off elsewhere unless set.</summary>
+    public const string PasswordGrantSetting = "Identity:PasswordGrant";
+
     public const string TokenPath = "/connect/token";
+
+    /// <summary>Where a browser starts signing in (authorization code with PKCE).</summary>
+    public const string AuthorizationPath = "/connect/authorize";
+
+    /// <summary>Where a browser signs out (OpenID Connect RP-initiated logout).</summary>
+    public const string EndSessionPath = "/connect/endsession";
+
+    /// <summary>The public client the API reference pages (Scalar) of every service sign in as, in Development.</summary>
+    public const string ApiReferenceClient = "api-reference";
+
+    /// <summary>Where a service's API reference page is, and where the issuer sends its sign-ins back to.</summary>
+    public const string ApiReferencePath = "/scalar/";
 
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
