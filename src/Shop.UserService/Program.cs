@@ -10,7 +10,9 @@ app.UseCors();
 app.UseIssuerRequestGuard();
 app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
+app.MapAuthorizationApi();
 app.MapTokenApi();
+app.MapRazorPages();
 app.MapUsersApi();
 app.MapSigningKeysApi();
 

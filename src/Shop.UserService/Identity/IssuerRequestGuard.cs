@@ -53,7 +53,7 @@ internal static class IssuerRequestGuard
 
             if (context.Request.Path == ShopIdentity.TokenPath)
             {
-                if (!await context.RequestServices.GetRequiredService<SignInAddressLimit>().TryAcquireAsync(context))
+                if (!await context.RequestServices.GetRequiredService<AddressLimits>().TryAcquireSignInAsync(context))
                 {
                     return;
                 }
