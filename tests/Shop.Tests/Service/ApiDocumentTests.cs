@@ -1,7 +1,10 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
 
@@ -56,11 +59,8 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
 
         var configuration = await ApiReferenceConfigurationAsync(anonymous, $"http://localhost:5102{ShopIdentity.ApiReferencePath}");
 
-        var authentication = configuration.GetProperty("authentication");
-        Assert.Equal(["oauth2"], authentication.GetProperty("preferredSecurityScheme").EnumerateArray().Select(scheme => scheme.GetString()));
-        var flows = authentication.GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows");
-        Assert.Equal(["authorizationCode"], flows.EnumerateObject().Select(flow => flow.Name));
-        var flow = flows.GetProperty("authorizationCode");
+        Assert.Equal(["oauth2"], configuration.GetProperty("authentication").GetProperty("preferredSecurityScheme").EnumerateArray().Select(scheme => scheme.GetString()));
+        var flow = AuthorizationCodeFlow(configuration);
         // Scalar's name for PKCE with S256, the only method the issuer accepts.
         Assert.Equal("SHA-256", flow.GetProperty("x-usePkce").GetString());
         Assert.Equal(ShopIdentity.ApiReferenceClient, flow.GetProperty("x-scalar-client-id").GetString());
@@ -77,9 +77,36 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         // Where the issuer redirects after a sign-in: the page answers there, on its own origin, where Scalar reads the code.
         var configuration = await ApiReferenceConfigurationAsync(anonymous, $"{ShopIdentity.ApiReferencePath}?code=a-code&state=a-state");
 
-        Assert.Equal($"http://localhost{ShopIdentity.ApiReferencePath}",
-            configuration.GetProperty("authentication").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows")
-                .GetProperty("authorizationCode").GetProperty("x-scalar-redirect-uri").GetString());
+        Assert.Equal($"http://localhost{ShopIdentity.ApiReferencePath}", AuthorizationCodeFlow(configuration).GetProperty("x-scalar-redirect-uri").GetString());
+    }
+
+    [Fact]
+    public async Task TheIssuerTakesTheApiReferencesSignInAndAsksWhoIsSigningIn()
+    {
+        var redirectUri = $"http://localhost{ShopIdentity.ApiReferencePath}";
+        await using var users = new UsersServiceHost(settings: ($"Identity:Applications:{ShopIdentity.ApiReferenceClient}:RedirectUris:0", redirectUri));
+        using var anonymous = users.As(Caller.Anonymous);
+        var document = await anonymous.GetAsync<JsonElement>("/openapi/v1.json");
+        var flow = AuthorizationCodeFlow(await ApiReferenceConfigurationAsync(anonymous, ShopIdentity.ApiReferencePath));
+
+        // The authorization request Scalar opens in its window, from what the page and the document give it.
+        var authorizationUrl = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows")
+            .GetProperty("authorizationCode").GetProperty("authorizationUrl").GetString();
+        var query = QueryString.Create(new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = flow.GetProperty("x-scalar-client-id").GetString(),
+            ["redirect_uri"] = flow.GetProperty("x-scalar-redirect-uri").GetString(),
+            ["scope"] = string.Join(' ', flow.GetProperty("selectedScopes").EnumerateArray().Select(scope => scope.GetString())),
+            ["state"] = "a-state",
+            ["code_challenge"] = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(new string('v', 43)))),
+            ["code_challenge_method"] = "S256"
+        });
+        var response = await anonymous.GetAsync($"{authorizationUrl}{query}", Cancellation);
+
+        // The client, its redirect URI, its scopes and its challenge are all good: only the person is yet unknown.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/account/signin", new Uri(new Uri(redirectUri), response.Headers.Location!).AbsolutePath);
     }
 
     [Theory]
@@ -155,6 +182,14 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
         Assert.True(call >= 0, $"The API reference page does not call initialize:\n{page}");
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(page[page.IndexOf('{', call)..]));
         return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>The only flow the page configures: the document gives Scalar the others as they are.</summary>
+    private static JsonElement AuthorizationCodeFlow(JsonElement configuration)
+    {
+        var flows = configuration.GetProperty("authentication").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows");
+        Assert.Equal(["authorizationCode"], flows.EnumerateObject().Select(flow => flow.Name));
+        return flows.GetProperty("authorizationCode");
     }
 
     /// <summary>The operations that name the oauth2 scheme, as "METHOD /path", in document order.</summary>
