@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -5,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
+using IOpenIddictAuthorizationManager = OpenIddict.Abstractions.IOpenIddictAuthorizationManager;
+using IOpenIddictTokenManager = OpenIddict.Abstractions.IOpenIddictTokenManager;
 
 namespace Shop.UserService.Apis;
 
@@ -82,12 +85,13 @@ public static class UsersApi
 
     /// <summary>
     /// The signed-in person changes their password, giving the current one: a wrong one is a failed sign-in, counted
-    /// against the same limits as at the token endpoint. Access tokens issued before stay good until they expire.
+    /// against the same limits as at the token endpoint. Their refresh tokens and sessions end; access tokens issued
+    /// before stay good until they expire.
     /// </summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
         IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, IOptions<ShopIdentityOptions> identity,
-        CancellationToken cancellationToken)
+        IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, CancellationToken cancellationToken)
     {
         var id = caller.UserId();
         var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
@@ -124,6 +128,11 @@ public static class UsersApi
         user.PasswordHash = hasher.HashPassword(user, request.NewPassword);
         await db.SaveChangesAsync(cancellationToken);
         await accounts.ForgiveAsync(user.Email, address, cancellationToken);
+        // Whoever held the old password may hold a refresh token or a session too: both end here (the session with the
+        // password's stamp it carries).
+        var subject = user.Id.ToString(CultureInfo.InvariantCulture);
+        await authorizations.RevokeBySubjectAsync(subject, cancellationToken);
+        await tokens.RevokeBySubjectAsync(subject, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -18,11 +18,13 @@ internal static class IssuerRequestGuard
     /// <summary>A token request is a few short fields (grant, email or client, password or secret, scopes): 8 KB is ample.</summary>
     public const int MaxTokenRequestBytes = 8 * 1024;
 
-    private static readonly Dictionary<PathString, string> MethodsByPath = new()
+    private static readonly Dictionary<PathString, string[]> MethodsByPath = new()
     {
-        [ShopIdentity.TokenPath] = HttpMethods.Post,
-        ["/.well-known/openid-configuration"] = HttpMethods.Get,
-        ["/.well-known/jwks"] = HttpMethods.Get
+        [ShopIdentity.AuthorizationPath] = [HttpMethods.Get, HttpMethods.Post],
+        [ShopIdentity.TokenPath] = [HttpMethods.Post],
+        [ShopIdentity.EndSessionPath] = [HttpMethods.Get, HttpMethods.Post],
+        ["/.well-known/openid-configuration"] = [HttpMethods.Get],
+        ["/.well-known/jwks"] = [HttpMethods.Get]
     };
 
     // Read with the limit of the whole request for each value, so that a body sent without a length stops at the limit.
@@ -44,9 +46,9 @@ internal static class IssuerRequestGuard
                 return;
             }
 
-            if (!string.Equals(context.Request.Method, allowed, StringComparison.OrdinalIgnoreCase))
+            if (!allowed.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
             {
-                context.Response.Headers.Allow = allowed;
+                context.Response.Headers.Allow = string.Join(", ", allowed);
                 await WriteProblemAsync(context, StatusCodes.Status405MethodNotAllowed);
                 return;
             }

@@ -22,7 +22,9 @@ public abstract class AccountPage : PageModel
         // No form-action: the sign-in form's redirects end at the app's own address, which Chromium would hold to it.
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
-        headers.CacheControl = "no-store";
+        // As antiforgery wants it for every page that carries a token, so that it need not override it and warn.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
     }
 
     /// <summary>Whether the form's <paramref name="field"/> was refused, for its <c>aria-invalid</c> and error text.</summary>
