@@ -154,7 +154,7 @@ public static class Extensions
                     .WithClientId(ShopIdentity.ApiReferenceClient)
                     .WithPkce(Pkce.Sha256)
                     .WithRedirectUri(UriHelper.BuildAbsolute(context.Request.Scheme, context.Request.Host, context.Request.PathBase, ShopIdentity.ApiReferencePath))
-                    .WithSelectedScopes(OpenApiExtensions.PersonScopes.Keys))
+                    .WithSelectedScopes(ShopScopes.PersonDescriptions.Keys))
                 .EnablePersistentAuthentication()
                 .DisableDefaultFonts());
         }

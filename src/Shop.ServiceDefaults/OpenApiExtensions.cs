@@ -15,15 +15,6 @@ public static class OpenApiExtensions
     /// <summary>Whether the service serves its OpenAPI document (<c>/openapi/v1.json</c>); by default in Development only.</summary>
     public const string EnabledSetting = "OpenApi:Enabled";
 
-    /// <summary>The scopes a person's sign-in asks for (OpenID Connect's), with what each gives.</summary>
-    internal static IReadOnlyDictionary<string, string> PersonScopes { get; } = new Dictionary<string, string>
-    {
-        ["openid"] = "Sign in: who you are (your user id).",
-        ["profile"] = "Your name.",
-        ["email"] = "Your email address.",
-        ["offline_access"] = "A refresh token, to stay signed in after the access token expires."
-    };
-
     /// <summary>
     /// OpenAPI documents that say how to sign in: OAuth 2.0 at the issuer, with the authorization code flow for people
     /// and client credentials for services, and on each operation whether it needs a token.
@@ -72,7 +63,7 @@ public static class OpenApiExtensions
                     AuthorizationUrl = IssuerEndpoint(issuer, ShopIdentity.AuthorizationPath),
                     TokenUrl = tokenUrl,
                     RefreshUrl = tokenUrl,
-                    Scopes = new Dictionary<string, string>(PersonScopes)
+                    Scopes = new Dictionary<string, string>(ShopScopes.PersonDescriptions)
                 },
                 ClientCredentials = new OpenApiOAuthFlow
                 {
