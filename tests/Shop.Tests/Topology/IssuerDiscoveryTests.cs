@@ -9,7 +9,8 @@ namespace Shop.Tests.Topology;
 /// <summary>
 /// Run by the AppHost, the issuer is the users service's own address, the one a browser reaches: its discovery document
 /// names it, with every endpoint and the key set under it, every token names it, and every service takes those tokens,
-/// having fetched the keys inside the topology.
+/// having fetched the keys inside the topology. The API reference page of every service is registered there as where
+/// its client signs in to.
 /// </summary>
 public sealed class IssuerDiscoveryTests(SharedTopologyFixture fixture) : SharedTopologyTests(fixture)
 {
@@ -41,6 +42,37 @@ public sealed class IssuerDiscoveryTests(SharedTopologyFixture fixture) : Shared
         Assert.Equal(HttpStatusCode.OK, (await session.Products.GetAsync("/products", Cancellation)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.Orders.GetAsync("/orders", Cancellation)).StatusCode);
     }
+
+    [Fact]
+    public async Task EachServicesApiReferencePageIsWhereTheApiReferenceClientMaySignInToAndNothingElse()
+    {
+        // A browser's first step, whose redirect is read rather than followed.
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Shop.AddressOf(ShopServices.Users) };
+
+        foreach (var service in ShopServices.All)
+        {
+            var page = new Uri(Shop.AddressOf(service), ShopIdentity.ApiReferencePath).AbsoluteUri;
+            var response = await browser.GetAsync(ApiReferenceAuthorization(page), Cancellation);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect
+                && new Uri(browser.BaseAddress!, response.Headers.Location!).AbsolutePath == "/account/signin",
+                $"{service}'s API reference cannot sign in: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        var elsewhere = await browser.GetAsync(ApiReferenceAuthorization("http://localhost:1/scalar/"), Cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+    }
+
+    private static string ApiReferenceAuthorization(string redirectUri) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(ShopIdentity.AuthorizationPath, new Dictionary<string, string?>
+        {
+            ["client_id"] = ShopIdentity.ApiReferenceClient,
+            ["response_type"] = "code",
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = "openid",
+            ["state"] = "topology",
+            ["code_challenge"] = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ["code_challenge_method"] = "S256"
+        });
 
     /// <summary>The users service's address with a slash at the end, as the AppHost gives it to every service.</summary>
     private static string IssuerOf(ShopTopology shop) => new Uri(shop.AddressOf(ShopServices.Users), "/").AbsoluteUri;
