@@ -14,35 +14,36 @@ namespace Shop.Tests.Unit;
 public sealed class IssuerDocumentRetrieverTests
 {
     private static readonly Uri PublicIssuer = new("https://shop.example/");
-    private static readonly Uri InternalIssuer = new(ShopIdentity.Issuer);
+    /// <summary>The issuer's name inside the network (the services use <see cref="ShopIdentity.Issuer"/>).</summary>
+    private static readonly Uri InternalIssuer = new("http://issuer.internal/");
 
     [Fact]
     public async Task ADiscoveryDocumentNamingAPublicKeySetHasItsKeysFetchedFromTheInternalAddress()
     {
         var documents = new RecordedDocuments(new Dictionary<string, string>
         {
-            [$"{ShopIdentity.Issuer}.well-known/openid-configuration"] = JsonSerializer.Serialize(new Dictionary<string, object>
+            [$"{InternalIssuer}.well-known/openid-configuration"] = JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["issuer"] = PublicIssuer.AbsoluteUri,
                 ["jwks_uri"] = $"{PublicIssuer}.well-known/jwks",
                 ["token_endpoint"] = $"{PublicIssuer}connect/token"
             }),
-            [$"{ShopIdentity.Issuer}.well-known/jwks"] = JsonSerializer.Serialize(new { keys = new[] { TokenForge.InProcess.PublicJwk() } })
+            [$"{InternalIssuer}.well-known/jwks"] = JsonSerializer.Serialize(new { keys = new[] { TokenForge.InProcess.PublicJwk() } })
         });
 
         var configuration = await OpenIdConnectConfigurationRetriever.GetAsync(
-            $"{ShopIdentity.Issuer}.well-known/openid-configuration", new IssuerDocumentRetriever(documents, PublicIssuer, InternalIssuer),
+            $"{InternalIssuer}.well-known/openid-configuration", new IssuerDocumentRetriever(documents, PublicIssuer, InternalIssuer),
             TestContext.Current.CancellationToken);
 
-        Assert.Equal([$"{ShopIdentity.Issuer}.well-known/openid-configuration", $"{ShopIdentity.Issuer}.well-known/jwks"], documents.Fetched);
+        Assert.Equal([$"{InternalIssuer}.well-known/openid-configuration", $"{InternalIssuer}.well-known/jwks"], documents.Fetched);
         Assert.Equal(PublicIssuer.AbsoluteUri, configuration.Issuer);
         Assert.Equal(TokenForge.InProcess.Key.KeyId, Assert.Single(configuration.SigningKeys).KeyId);
     }
 
     [Theory]
-    [InlineData("https://shop.example/.well-known/jwks", "http://users/.well-known/jwks")]
-    [InlineData("https://SHOP.EXAMPLE:443/.well-known/jwks?v=2", "http://users/.well-known/jwks?v=2")]
-    [InlineData("https://shop.example//elsewhere.example/jwks", "http://users//elsewhere.example/jwks")]
+    [InlineData("https://shop.example/.well-known/jwks", "http://issuer.internal/.well-known/jwks")]
+    [InlineData("https://SHOP.EXAMPLE:443/.well-known/jwks?v=2", "http://issuer.internal/.well-known/jwks?v=2")]
+    [InlineData("https://shop.example//elsewhere.example/jwks", "http://issuer.internal//elsewhere.example/jwks")]
     [InlineData("http://shop.example/.well-known/jwks", "http://shop.example/.well-known/jwks")]
     [InlineData("https://shop.example:8443/.well-known/jwks", "https://shop.example:8443/.well-known/jwks")]
     [InlineData("https://shop.example.elsewhere/.well-known/jwks", "https://shop.example.elsewhere/.well-known/jwks")]
@@ -57,7 +58,7 @@ public sealed class IssuerDocumentRetrieverTests
     }
 
     [Theory]
-    [InlineData("https://shop.example/identity/.well-known/jwks", "http://users/.well-known/jwks")]
+    [InlineData("https://shop.example/identity/.well-known/jwks", "http://issuer.internal/.well-known/jwks")]
     [InlineData("https://shop.example/.well-known/jwks", "https://shop.example/.well-known/jwks")]
     [InlineData("https://shop.example/identityother/jwks", "https://shop.example/identityother/jwks")]
     public async Task AnIssuerWithAPathMapsOnlyWhatIsUnderIt(string named, string fetched)
