@@ -9,8 +9,11 @@ app.UseDefaultProblemDetails();
 app.UseCors();
 app.UseIssuerRequestGuard();
 app.UseDefaultSecurity();
+app.UseInvalidSignInRequests();
 app.MapDefaultEndpoints();
+app.MapAuthorizationApi();
 app.MapTokenApi();
+app.MapRazorPages();
 app.MapUsersApi();
 app.MapSigningKeysApi();
 

@@ -13,16 +13,14 @@ namespace Shop.UserService.Apis;
 
 /// <summary>
 /// The token endpoint (<c>POST /connect/token</c>), behind OpenIddict, which parses and checks the OAuth
-/// request and issues the signed token: people sign in with the password grant, services with client credentials.
+/// request and issues the signed token: people's apps redeem an authorization code or a refresh token (or, where it is
+/// enabled, send the person's password), services use client credentials.
 /// Its limit per address is taken before OpenIddict reads the request (<see cref="IssuerRequestGuard"/>).
 /// </summary>
 public static class TokenApi
 {
     /// <summary>The CORS policy that lets the API reference pages of the other services sign in here from their own origins.</summary>
     public const string ApiReferencePolicy = "api-reference";
-
-    /// <summary>People's tokens are good at every service.</summary>
-    private static readonly IReadOnlyList<string> UserAudiences = ShopServices.All;
 
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +34,7 @@ public static class TokenApi
     }
 
     public static async Task<Results<SignInHttpResult, ForbidHttpResult, ProblemHttpResult>> Exchange(
-        HttpContext context, UsersDbContext db, PasswordCheck passwords, AccountSignInLimit accounts, UserMetrics metrics, CancellationToken cancellationToken)
+        HttpContext context, UsersDbContext db, PasswordSignIn signIn, CancellationToken cancellationToken)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -49,44 +47,45 @@ public static class TokenApi
             service.SetScopes(request.GetScopes());
             service.SetResources(ServiceClients.AudiencesOf(request.GetScopes()));
             service.SetDestinations(_ => [Destinations.AccessToken]);
-            return TypedResults.SignIn(new ClaimsPrincipal(service), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return SignIn(service);
         }
 
-        // OpenIddict has made sure that a password grant has both.
-        var email = request.Username ?? "";
-        var address = context.LimitKey();
-        // An email without an account is counted and checked as one with an account is: the answers, and the time they
-        // take, do not tell whether an account exists.
-        if (await accounts.CountFailureAsync(email, address, cancellationToken) is { } refusal)
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
-            metrics.SignInRateLimited(refusal.Limit);
+            // OpenIddict has checked the code (with its PKCE verifier, client and redirect address) or the refresh token, that
+            // neither was used before, and that its authorization still stands; the account must still exist too.
+            var granted = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+            var id = int.TryParse(granted?.GetClaim(Claims.Subject), NumberStyles.None, CultureInfo.InvariantCulture, out var subject) ? subject : (int?)null;
+            if (granted?.Identity is not ClaimsIdentity identity || id is null
+                || await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) is not { } account)
+            {
+                return InvalidGrant("The account no longer exists.");
+            }
+
+            return SignIn(PersonClaims.Refresh(identity, account));
+        }
+
+        // OpenIddict has made sure that a password grant has both, and that the grant is enabled.
+        var outcome = await signIn.SignInAsync(request.Username ?? "", request.Password ?? "", context.LimitKey(), cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
             context.Response.SetRetryAfter(refusal.RetryAfter);
             return TooManyFailures();
         }
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        if (!passwords.IsRight(user, request.Password ?? ""))
-        {
-            metrics.SignInFailed();
-            return TypedResults.Forbid(
-                new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The email or password is wrong."
-                }),
-                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        }
-
-        await accounts.ForgiveAsync(email, address, cancellationToken);
-        var person = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-        person.SetClaim(Claims.Subject, user.Id.ToString(CultureInfo.InvariantCulture));
-        person.SetClaim(Claims.Name, user.Name);
-        person.SetClaim(Claims.Email, user.Email);
-        person.SetClaims(Claims.Role, [user.Role.ToString()]);
-        person.SetResources(UserAudiences);
-        person.SetDestinations(_ => [Destinations.AccessToken]);
-        return TypedResults.SignIn(new ClaimsPrincipal(person), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return outcome.User is { } user ? SignIn(PersonClaims.Create(user)) : InvalidGrant("The email or password is wrong.");
     }
+
+    private static SignInHttpResult SignIn(ClaimsIdentity identity) =>
+        TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+    private static ForbidHttpResult InvalidGrant(string description) => TypedResults.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description
+        }),
+        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
     /// <summary>The answer to a sign-in, or a password change, held back by <see cref="AccountSignInLimit"/>.</summary>
     public static ProblemHttpResult TooManyFailures() => TypedResults.Problem(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -5,14 +6,13 @@ using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
+using IOpenIddictAuthorizationManager = OpenIddict.Abstractions.IOpenIddictAuthorizationManager;
+using IOpenIddictTokenManager = OpenIddict.Abstractions.IOpenIddictTokenManager;
 
 namespace Shop.UserService.Apis;
 
 public static class UsersApi
 {
-    /// <summary>The limit of registrations per client address (<c>RateLimits:RegistrationsPerAddressPerHour</c>).</summary>
-    public const string RegistrationPolicy = "registrations-per-address";
-
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         // A user is a few hundred bytes; anything much larger is refused with a 413.
@@ -20,8 +20,9 @@ public static class UsersApi
 
         api.MapGet("/", ListUsers).WithName(nameof(ListUsers)).RequireAuthorization(ShopPolicies.Admin);
         api.MapGet("/{id:int}", GetUser).WithName(nameof(GetUser)).RequireAuthorization(ShopPolicies.Scope(ShopScopes.UsersRead));
-        // A taken email is a 409, which tells that the email has an account: the limit keeps that to a few emails an hour per address.
-        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous().RequireRateLimiting(RegistrationPolicy);
+        // A taken email is a 409, which tells that the email has an account: the limit keeps that to a few emails an hour per
+        // address (AddressLimits), shared with the registration page.
+        api.MapPost("/", CreateUser).WithName(nameof(CreateUser)).AllowAnonymous();
         api.MapPut("/me/password", ChangePassword).WithName(nameof(ChangePassword)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapPut("/{id:int}", UpdateUser).WithName(nameof(UpdateUser)).RequireAuthorization(ShopPolicies.SignedInUser);
         api.MapDelete("/{id:int}", DeleteUser).WithName(nameof(DeleteUser)).RequireAuthorization(ShopPolicies.SignedInUser);
@@ -61,21 +62,20 @@ public static class UsersApi
         return TypedResults.Ok(response);
     }
 
-    /// <summary>Registers a customer, who then signs in at /connect/token with this email and password.</summary>
+    /// <summary>Registers a customer, who then signs in with this email and password.</summary>
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUser(
-        RegisterUserRequest request, UsersDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterUserRequest request, HttpContext context, AddressLimits limits, Registration registration, CancellationToken cancellationToken)
     {
-        var user = new User
+        if (await limits.AcquireRegistrationAsync(context) is { } wait)
         {
-            Name = request.Name,
-            Email = request.Email,
-            Age = request.Age,
-            CreatedAt = clock.GetStoredNow(),
-            Role = UserRole.Customer
-        };
-        user.PasswordHash = hasher.HashPassword(user, request.Password);
-        db.Users.Add(user);
-        if (!await db.TrySaveChangesAsync(cancellationToken))
+            context.Response.SetRetryAfter(wait);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many registrations.",
+                detail: "Too many registrations from here; try again after the time in Retry-After.");
+        }
+
+        if (await registration.RegisterAsync(request, cancellationToken) is not { } user)
         {
             return EmailTaken(request.Email);
         }
@@ -85,12 +85,13 @@ public static class UsersApi
 
     /// <summary>
     /// The signed-in person changes their password, giving the current one: a wrong one is a failed sign-in, counted
-    /// against the same limits as at the token endpoint. Access tokens issued before stay good until they expire.
+    /// against the same limits as at the token endpoint. Their refresh tokens and sessions end; access tokens issued
+    /// before stay good until they expire.
     /// </summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
         IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, IOptions<ShopIdentityOptions> identity,
-        CancellationToken cancellationToken)
+        IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, CancellationToken cancellationToken)
     {
         var id = caller.UserId();
         var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
@@ -127,6 +128,11 @@ public static class UsersApi
         user.PasswordHash = hasher.HashPassword(user, request.NewPassword);
         await db.SaveChangesAsync(cancellationToken);
         await accounts.ForgiveAsync(user.Email, address, cancellationToken);
+        // Whoever held the old password may hold a refresh token or a session too: both end here (the session with the
+        // password's stamp it carries).
+        var subject = user.Id.ToString(CultureInfo.InvariantCulture);
+        await authorizations.RevokeBySubjectAsync(subject, cancellationToken);
+        await tokens.RevokeBySubjectAsync(subject, cancellationToken);
         return TypedResults.NoContent();
     }
 

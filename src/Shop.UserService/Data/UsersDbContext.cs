@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+
 namespace Shop.UserService.Data;
 
 /// <summary>The users database; on SQLite as it stands, with its migrations in <c>Data/Migrations</c>.</summary>
-public class UsersDbContext(DbContextOptions options) : DbContext(options)
+public class UsersDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
 
@@ -13,6 +15,12 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options)
 
     /// <summary>Failed sign-ins per account and address, kept here so that every replica counts them and a restart forgets none.</summary>
     public DbSet<SignInFailureCount> SignInFailures => Set<SignInFailureCount>();
+
+    /// <summary>
+    /// The keys that protect the sign-in session cookie, the forms' antiforgery tokens, authorization codes and refresh
+    /// tokens, kept here so that what one replica protects every other can read.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -17,13 +17,15 @@ internal static class UsersSeed
     }
 
     /// <summary>
-    /// What every environment needs: the administrator and the service clients. It runs under the migration lease, so
+    /// What every environment needs: the administrator, the service clients and the browser apps. It runs under the migration lease, so
     /// that replicas starting together make each once rather than racing to replace one another's.
     /// </summary>
     public static async Task EnsureRequiredAccountsAsync(UsersDbContext db, IServiceProvider services, CancellationToken cancellationToken)
     {
         await EnsureAdministratorAsync(db, services, cancellationToken);
-        await ServiceClients.RegisterAsync(services, services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value, cancellationToken);
+        var identity = services.GetRequiredService<IOptions<ShopIdentityOptions>>().Value;
+        await ServiceClients.RegisterAsync(services, identity, cancellationToken);
+        await BrowserApplications.RegisterAsync(services, identity, cancellationToken);
     }
 
     /// <summary>

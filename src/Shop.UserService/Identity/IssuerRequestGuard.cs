@@ -5,9 +5,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Shop.UserService.Identity;
 
 /// <summary>
-/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves that it should not see:
-/// a method the route does not have gets the 405 problem with <c>Allow</c> that every other route gives (OpenIddict
-/// answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
+/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves (authorization, token,
+/// end session, discovery) that it should not see: a method the route does not have gets the 405 problem with
+/// <c>Allow</c> that every other route gives (OpenIddict answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
 /// grant, before its form is read or a client's secret checked; a token request larger than
 /// <see cref="MaxTokenRequestBytes"/> gets a 413 problem, without being read; and a token request whose form cannot be
 /// read (a NUL in a value, or a charset such as UTF-7 that is not supported, which the framework refuses by throwing)
@@ -18,11 +18,13 @@ internal static class IssuerRequestGuard
     /// <summary>A token request is a few short fields (grant, email or client, password or secret, scopes): 8 KB is ample.</summary>
     public const int MaxTokenRequestBytes = 8 * 1024;
 
-    private static readonly Dictionary<PathString, string> MethodsByPath = new()
+    private static readonly Dictionary<PathString, string[]> MethodsByPath = new()
     {
-        [ShopIdentity.TokenPath] = HttpMethods.Post,
-        ["/.well-known/openid-configuration"] = HttpMethods.Get,
-        ["/.well-known/jwks"] = HttpMethods.Get
+        [ShopIdentity.AuthorizationPath] = [HttpMethods.Get, HttpMethods.Post],
+        [ShopIdentity.TokenPath] = [HttpMethods.Post],
+        [ShopIdentity.EndSessionPath] = [HttpMethods.Get, HttpMethods.Post],
+        ["/.well-known/openid-configuration"] = [HttpMethods.Get],
+        ["/.well-known/jwks"] = [HttpMethods.Get]
     };
 
     // Read with the limit of the whole request for each value, so that a body sent without a length stops at the limit.
@@ -44,16 +46,16 @@ internal static class IssuerRequestGuard
                 return;
             }
 
-            if (!string.Equals(context.Request.Method, allowed, StringComparison.OrdinalIgnoreCase))
+            if (!allowed.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
             {
-                context.Response.Headers.Allow = allowed;
+                context.Response.Headers.Allow = string.Join(", ", allowed);
                 await WriteProblemAsync(context, StatusCodes.Status405MethodNotAllowed);
                 return;
             }
 
             if (context.Request.Path == ShopIdentity.TokenPath)
             {
-                if (!await context.RequestServices.GetRequiredService<SignInAddressLimit>().TryAcquireAsync(context))
+                if (!await context.RequestServices.GetRequiredService<AddressLimits>().TryAcquireSignInAsync(context))
                 {
                     return;
                 }

@@ -14,11 +14,7 @@ internal static class ServiceClients
     /// <summary>The services (audiences) a scope gives access to.</summary>
     public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => ShopScopes.Audiences[scope]).Distinct();
 
-    /// <summary>
-    /// Registers each configured client with its current secret, updating an older registration in place: replicas
-    /// starting together each register the clients in turn, and one that replaced a registration with a new one would
-    /// leave the others holding, in their cache, a client that no longer exists, so that they refused it.
-    /// </summary>
+    /// <summary>Registers each configured service client with its current secret.</summary>
     public static async Task RegisterAsync(IServiceProvider services, ShopIdentityOptions options, CancellationToken cancellationToken)
     {
         var applications = services.GetRequiredService<IOpenIddictApplicationManager>();
@@ -38,14 +34,25 @@ internal static class ServiceClients
             };
             descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
             descriptor.Permissions.UnionWith(scopes.Select(scope => Permissions.Prefixes.Scope + scope));
-            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
-            {
-                await applications.UpdateAsync(existing, descriptor, cancellationToken);
-            }
-            else
-            {
-                await applications.CreateAsync(descriptor, cancellationToken);
-            }
+            await applications.CreateOrUpdateAsync(descriptor, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Registers the client, or updates its registration in place: replicas starting together each register the clients
+    /// in turn, and one that replaced a registration with a new one would leave the others holding, in their cache, a
+    /// client that no longer exists, so that they refused it.
+    /// </summary>
+    public static async Task CreateOrUpdateAsync(
+        this IOpenIddictApplicationManager applications, OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(descriptor.ClientId!, cancellationToken) is { } existing)
+        {
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        }
+        else
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
         }
     }
 }

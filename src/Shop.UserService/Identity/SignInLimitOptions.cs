@@ -9,7 +9,7 @@ public sealed class SignInLimitOptions
     /// <summary>The section of every service's write limit: the rate limits of a service are set in one place.</summary>
     public const string Section = RateLimitOptions.Section;
 
-    /// <summary>Requests to the token endpoint a minute per client address, for every grant.</summary>
+    /// <summary>Requests to the token endpoint a minute per client address, for every grant, and posts of the sign-in page.</summary>
     [Range(1, int.MaxValue)]
     public int SignInsPerAddressPerMinute { get; set; } = 60;
 
