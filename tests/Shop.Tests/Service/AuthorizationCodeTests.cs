@@ -183,7 +183,7 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
 
     /// <summary>The plain method sends the verifier itself ahead, where anyone who sees the request can read it: only S256 is taken.</summary>
     [Fact]
-    public async Task AnAuthorizationRequestWithThePlainChallengeMethodGetsNoCode()
+    public async Task AnAuthorizationRequestWithThePlainChallengeMethodIsRefusedByTheIssuer()
     {
         using var browser = Browser();
         var pkce = Pkce.Create();
@@ -194,11 +194,11 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             CodeChallengeMethod = "plain"
         }).At(browser.Origin));
 
-        AssertRefusedAtTheApplication(answer, "invalid_request", state: "plain");
+        AssertRefusedByTheIssuer(answer, "The specified 'code_challenge_method' is not supported.");
     }
 
     [Fact]
-    public async Task AnAuthorizationRequestWithoutACodeChallengeGetsNoCode()
+    public async Task AnAuthorizationRequestWithoutACodeChallengeIsRefusedByTheIssuer()
     {
         using var browser = Browser();
 
@@ -208,7 +208,7 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             CodeChallengeMethod = null
         }).At(browser.Origin));
 
-        AssertRefusedAtTheApplication(answer, "invalid_request", state: "no-pkce");
+        AssertRefusedByTheIssuer(answer, "The mandatory 'code_challenge' parameter is missing.");
     }
 
     /// <summary>
@@ -230,9 +230,22 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
 
         var answer = await browser.OpenAsync((Storefront.Authorization(Pkce.Create(), state: "s") with { RedirectUri = redirectUri }).At(browser.Origin));
 
-        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.Null(answer.Location);
-        Assert.Single(answer.Trail);
+        AssertRefusedByTheIssuer(answer, "The specified 'redirect_uri' is not valid for this client application.");
+    }
+
+    /// <summary>A client that accepts only HTML is told of the refusal too, rather than meeting a server error.</summary>
+    [Fact]
+    public async Task ARefusedAuthorizationRequestFromAClientThatAcceptsOnlyHtmlIsA400()
+    {
+        using var client = Users.As(Caller.Anonymous);
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var response = await client.GetAsync(
+            (Storefront.Authorization(Pkce.Create(), state: "s") with { RedirectUri = "https://attacker.test/signed-in" }).At(client.BaseAddress!), Cancellation);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"Expected 400, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Cancellation)}");
+        Assert.Null(response.Headers.Location);
     }
 
     [Theory]
@@ -307,6 +320,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
         var answer = await browser.SubmitAsync(signIn.Form("Sign in"), new Dictionary<string, string> { ["Email"] = person.Email, ["Password"] = Password });
 
         Assert.All(answer.Trail, step => Assert.NotEqual("attacker.test", step.Location?.Host));
+        // Signed in all the same, on the issuer's own account page.
+        Assert.Equal((HttpStatusCode.OK, browser.Origin.Host), (answer.Status, answer.Url.Host));
+        Assert.NotNull(browser.CookieNamed(SessionCookie));
     }
 
     /// <summary>
@@ -419,8 +435,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             Strings(discovery, "grant_types_supported").Order());
         Assert.Equal(["code"], Strings(discovery, "response_types_supported"));
         Assert.Equal(["S256"], Strings(discovery, "code_challenge_methods_supported"));
-        Assert.Equal(new Uri(new Uri(ShopIdentity.Issuer), ShopIdentity.AuthorizationPath).AbsoluteUri, discovery.GetProperty("authorization_endpoint").GetString());
-        Assert.Equal(new Uri(new Uri(ShopIdentity.Issuer), ShopIdentity.EndSessionPath).AbsoluteUri, discovery.GetProperty("end_session_endpoint").GetString());
+        // Each endpoint at the address the document was read from.
+        Assert.Equal(new Uri(client.BaseAddress!, ShopIdentity.AuthorizationPath).AbsoluteUri, discovery.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal(new Uri(client.BaseAddress!, ShopIdentity.EndSessionPath).AbsoluteUri, discovery.GetProperty("end_session_endpoint").GetString());
     }
 
     [Fact]
@@ -466,6 +483,20 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
         Assert.Equal(error, answer.RedirectParameters["error"]);
         Assert.Equal(state, answer.RedirectParameters["state"]);
         Assert.DoesNotContain("code", answer.RedirectParameters.Keys);
+    }
+
+    /// <summary>
+    /// The issuer answered the authorization request itself, at once, with a 400 problem naming the OAuth error and
+    /// <paramref name="detail"/>: the browser is sent nowhere, so no code leaves it.
+    /// </summary>
+    private static void AssertRefusedByTheIssuer(BrowserPage answer, string detail)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Null(answer.Location);
+        Assert.Single(answer.Trail);
+        var problem = JsonDocument.Parse(answer.Body).RootElement;
+        Assert.Equal("invalid_request", problem.GetProperty("error").GetString());
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
     private static IEnumerable<string> Strings(JsonElement document, string property) =>
