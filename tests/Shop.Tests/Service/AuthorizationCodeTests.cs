@@ -31,8 +31,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task APersonSignsInOnTheSignInPageAndTheCodeBuysTokensTheUsersServiceAccepts()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var pkce = Pkce.Create();
 
         var signIn = await browser.OpenAsync(Storefront.Authorization(pkce, state: "af0ifjsldkj", nonce: "n-0S6_WzA2Mj").At(browser.Origin));
@@ -73,10 +73,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARefreshGivesANewPairWhoseAccessTokenIsAccepted()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var first = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (person, _, client) = visit;
+        var first = await visit.SignInAsync();
 
         var second = await (await Storefront.RefreshAsync(client, first.RefreshToken!)).ReadTokensAsync();
 
@@ -90,10 +89,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task SigningOutConfirmsReturnsToTheApplicationEndsTheSessionAndRefusesTheRefreshToken()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var signedIn = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var signedIn = await visit.SignInAsync();
         var latest = await (await Storefront.RefreshAsync(client, signedIn.RefreshToken!)).ReadTokensAsync();
 
         var confirmation = await browser.OpenAsync(Storefront.EndSession(browser.Origin, signedIn.IdToken!, state: "bye-1"));
@@ -116,10 +114,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ASecondApplicationSignsInWithTheSessionWithoutAskingForThePassword()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var atStorefront = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var atStorefront = await visit.SignInAsync();
         var pkce = Pkce.Create();
 
         var back = await browser.OpenAsync(BackOffice.Authorization(pkce, state: "office").At(browser.Origin));
@@ -134,11 +131,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeRedeemedTwiceIsRefusedAndTheRefreshTokenItBoughtIsRevoked()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
         var first = await (await Storefront.RedeemAsync(client, code, pkce.Verifier)).ReadTokensAsync();
 
         var second = await Storefront.RedeemAsync(client, code, pkce.Verifier);
@@ -150,11 +146,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeWithAnotherVerifierBuysNothing()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
 
         var response = await Storefront.RedeemAsync(client, code, Pkce.Create().Verifier);
 
@@ -164,11 +159,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeWithoutItsVerifierBuysNothing()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
 
         var response = await client.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -224,9 +218,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [InlineData("https://storefront.test.attacker.test/signed-in")]
     public async Task ARedirectUriThatIsNotRegisteredExactlyIsNeverRedirectedTo(string redirectUri)
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        Storefront.CodeFrom(await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password));
+        using var visit = await VisitAsync();
+        var browser = visit.Browser;
+        await visit.CodeAsync(Pkce.Create());
 
         var answer = await browser.OpenAsync((Storefront.Authorization(Pkce.Create(), state: "s") with { RedirectUri = redirectUri }).At(browser.Origin));
 
@@ -254,8 +248,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [InlineData("état-Ünïcode-✓")]
     public async Task TheStateComesBackExactlyAsSent(string state)
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
 
         var back = await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password, state);
 
@@ -266,8 +260,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARequestWithoutAStateGetsNoneBack()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
 
         var back = await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password, state: null);
 
@@ -279,10 +273,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARefreshTokenUsedAgainAfterRotationIsRefusedAndItsSuccessorIsRevoked()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var first = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
+        var first = await visit.SignInAsync();
         var successor = await (await Storefront.RefreshAsync(client, first.RefreshToken!)).ReadTokensAsync();
 
         var reused = await Storefront.RefreshAsync(client, first.RefreshToken!);
@@ -294,8 +287,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task TheSignInFormPostedWithoutItsAntiforgeryTokenIsRefusedAndSignsNobodyIn()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var signIn = await browser.OpenAsync(Storefront.Authorization(Pkce.Create(), state: "s").At(browser.Origin));
 
         var answer = await browser.SubmitAsync(signIn.Form("Sign in"),
@@ -313,8 +306,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task TheSignInPageDoesNotSendThePersonToAnotherSite()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var signIn = await browser.OpenAsync($"{SignInPath}?ReturnUrl={Uri.EscapeDataString("https://attacker.test/")}");
 
         var answer = await browser.SubmitAsync(signIn.Form("Sign in"), new Dictionary<string, string> { ["Email"] = person.Email, ["Password"] = Password });
@@ -458,12 +451,11 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     }
 
     [Fact]
-    public async Task AChangedPasswordRevokesTheRefreshTokens()
+    public async Task AChangedPasswordRevokesTheRefreshTokensAndEndsTheSession()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var tokens = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var tokens = await visit.SignInAsync();
 
         using var asPerson = WithToken(tokens.AccessToken);
         var changed = await asPerson.PutAsJsonAsync("/users/me/password",
@@ -471,6 +463,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
 
         Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
         Assert.Equal("invalid_grant", await (await Storefront.RefreshAsync(client, tokens.RefreshToken!)).ReadOAuthErrorAsync());
+        var again = await browser.OpenAsync(Storefront.Authorization(Pkce.Create(), state: "again").At(browser.Origin));
+        Assert.True(again.HasForm("Sign in"), $"{again}: {again.Text}");
     }
 
     /// <summary>
@@ -503,6 +497,24 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
         document.GetProperty(property).EnumerateArray().Select(item => item.GetString()!);
 
     private BrowserSession Browser() => BrowserSession.InProcess(Users.Server);
+
+    /// <summary>A person with an account of their own, at a browser of their own, and the application's client of the token endpoint.</summary>
+    private async Task<Visit> VisitAsync() => new(await Users.RegisterAsync(password: Password), Browser(), Users.As(Caller.Anonymous));
+
+    private sealed record Visit(UserDto Person, BrowserSession Browser, HttpClient Issuer) : IDisposable
+    {
+        /// <summary>Signs in to the storefront on the sign-in page, and redeems the code for tokens.</summary>
+        public Task<TokenSet> SignInAsync() => Storefront.SignInForTokensAsync(Browser, Issuer, Person.Email, Password);
+
+        /// <summary>Signs in to the storefront on the sign-in page, asking with <paramref name="pkce"/>, and answers the code it is sent back with.</summary>
+        public async Task<string> CodeAsync(Pkce pkce) => Storefront.CodeFrom(await Storefront.SignInAsync(Browser, pkce, Person.Email, Password));
+
+        public void Dispose()
+        {
+            Browser.Dispose();
+            Issuer.Dispose();
+        }
+    }
 
     /// <summary>The person's record, as they read it with <paramref name="accessToken"/>.</summary>
     private async Task<UserDto> RecordAsync(string accessToken, object id)
