@@ -396,7 +396,11 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.True(answer.HasForm("Create account"), answer.Text);
+        var password = answer.Form("Create account").Elements["Password"]!;
+        Assert.Equal("true", password.GetAttribute("aria-invalid"));
+        var error = answer.Document!.GetElementById(password.GetAttribute("aria-describedby")!);
+        Assert.Contains("Password", error?.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(email, answer.Form("Create account").Elements["Email"]!.GetAttribute("value"));
         Assert.Null(browser.CookieNamed(SessionCookie));
         Assert.Equal(HttpStatusCode.BadRequest, (await Users.RequestTokenAsync(email, "short")).StatusCode);
     }
