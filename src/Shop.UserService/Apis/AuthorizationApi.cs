@@ -34,7 +34,7 @@ public static class AuthorizationApi
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
 
-        var session = BrowserSession.Read((await context.AuthenticateAsync(BrowserSession.Scheme)).Principal);
+        var session = await BrowserSession.ReadAsync(context);
         var user = session is { } open ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == open.UserId, cancellationToken) : null;
         if (user is null || session is null || request.HasPromptValue(PromptValues.Login))
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -6,8 +5,6 @@ using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
-using IOpenIddictAuthorizationManager = OpenIddict.Abstractions.IOpenIddictAuthorizationManager;
-using IOpenIddictTokenManager = OpenIddict.Abstractions.IOpenIddictTokenManager;
 
 namespace Shop.UserService.Apis;
 
@@ -91,7 +88,7 @@ public static class UsersApi
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext context, UsersDbContext db, PasswordCheck passwords,
         IPasswordHasher<User> hasher, AccountSignInLimit accounts, UserMetrics metrics, IOptions<ShopIdentityOptions> identity,
-        IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, CancellationToken cancellationToken)
+        BrowserSession sessions, CancellationToken cancellationToken)
     {
         var id = caller.UserId();
         var user = id is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
@@ -128,11 +125,8 @@ public static class UsersApi
         user.PasswordHash = hasher.HashPassword(user, request.NewPassword);
         await db.SaveChangesAsync(cancellationToken);
         await accounts.ForgiveAsync(user.Email, address, cancellationToken);
-        // Whoever held the old password may hold a refresh token or a session too: both end here (the session with the
-        // password's stamp it carries).
-        var subject = user.Id.ToString(CultureInfo.InvariantCulture);
-        await authorizations.RevokeBySubjectAsync(subject, cancellationToken);
-        await tokens.RevokeBySubjectAsync(subject, cancellationToken);
+        // Whoever held the old password may hold a session at the issuer or a refresh token too: both end here.
+        await sessions.EndEveryAsync(user.Id, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -16,6 +16,9 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options), IDat
     /// <summary>Failed sign-ins per account and address, kept here so that every replica counts them and a restart forgets none.</summary>
     public DbSet<SignInFailureCount> SignInFailures => Set<SignInFailureCount>();
 
+    /// <summary>The sessions people have open at the issuer, kept here so that every replica knows which ended.</summary>
+    public DbSet<IssuerSession> IssuerSessions => Set<IssuerSession>();
+
     /// <summary>
     /// The keys that protect the sign-in session cookie, the forms' antiforgery tokens, authorization codes and refresh
     /// tokens, kept here so that what one replica protects every other can read.
@@ -40,6 +43,13 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options), IDat
         failures.Property(f => f.WindowEnd).ReadAsUtc();
         // The pruning pass removes the windows that have ended.
         failures.HasIndex(f => f.WindowEnd);
+
+        var session = modelBuilder.Entity<IssuerSession>();
+        session.Property(s => s.Id).HasMaxLength(IssuerSession.IdLength).ValueGeneratedNever();
+        session.Property(s => s.ExpiresAt).ReadAsUtc();
+        // A password change ends every session of the person; the pruning pass removes the sessions that have ended.
+        session.HasIndex(s => s.UserId);
+        session.HasIndex(s => s.ExpiresAt);
 
         // OpenIddict's applications, authorizations, scopes and tokens are part of the model, whoever builds it.
         modelBuilder.UseOpenIddict();

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Shop.ServiceDefaults.Security;
+using Shop.UserService.Pages;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using Shop.ServiceDefaults.Http;
 
@@ -92,8 +94,8 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<ShopIdentityOptions>>((options, identity) =>
             options.RefreshTokenLifetime = identity.Value.RefreshTokenLifetime);
         builder.Services.AddDataProtection().SetApplicationName(ShopServices.Users).PersistKeysToDbContext<UsersDbContext>();
-        builder.AddBrowserSessions(builder.Configuration.GetSection(ShopIdentityOptions.Section).GetValue(nameof(ShopIdentityOptions.SessionLifetime), new ShopIdentityOptions().SessionLifetime));
-        builder.Services.AddRazorPages();
+        builder.AddBrowserSessions();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new AntiforgeryRefusal()));
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<ShopIdentityOptions>>((options, identity) =>
             options.AccessTokenLifetime = identity.Value.AccessTokenLifetime);
 
@@ -125,5 +127,30 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<Registration>();
         builder.Services.AddHostedService<TokenPruning>();
+    }
+
+    /// <summary>The session cookie, and the sessions behind it (<see cref="BrowserSession"/>).</summary>
+    private static void AddBrowserSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<BrowserSession>();
+        builder.Services.AddAuthentication().AddCookie(BrowserSession.Scheme, options =>
+        {
+            options.Cookie.Name = BrowserSession.CookieName;
+            options.Cookie.HttpOnly = true;
+            // Lax: sent when another app's page sends the browser here to sign in, never with another site's form posts.
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // The session's end is fixed when it opens, as its row's is.
+            options.SlidingExpiration = false;
+            options.LoginPath = BrowserSession.SignInPath;
+            options.Events.OnValidatePrincipal = BrowserSession.ValidateAsync;
+            // The sign-in page, always: ASP.NET Core answers 401 instead to a request it takes for an API call (one to a
+            // minimal API endpoint, such as /connect/authorize, that does not accept HTML), which would strand a browser.
+            options.Events.OnRedirectToLogin = context =>
+            {
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
+        });
     }
 }

@@ -34,7 +34,7 @@ public sealed class ShopIdentityOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>How long a browser's session at the issuer lasts without use, so that another app signs in without the password.</summary>
+    /// <summary>How long a browser's session at the issuer lasts from signing in, in which another app signs in without the password.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 

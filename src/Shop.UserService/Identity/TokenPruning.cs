@@ -7,7 +7,7 @@ namespace Shop.UserService.Identity;
 /// <summary>
 /// Every hour, on one replica at a time, removes what the issuer no longer needs: the rows OpenIddict stores for the
 /// tokens it issues and for authorizations, once they have expired (or were revoked) and are older than
-/// <c>Identity:TokenRetention</c>, and the windows of failed sign-ins that have ended.
+/// <c>Identity:TokenRetention</c>, the windows of failed sign-ins that have ended, and the sessions at the issuer that have.
 /// </summary>
 public sealed class TokenPruning(IServiceScopeFactory scopes, ILogger<TokenPruning> logger) : PeriodicWorker(scopes, logger)
 {
@@ -22,5 +22,6 @@ public sealed class TokenPruning(IServiceScopeFactory scopes, ILogger<TokenPruni
         await services.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, cancellationToken);
         await services.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, cancellationToken);
         await services.GetRequiredService<AccountSignInLimit>().PruneAsync(cancellationToken);
+        await services.GetRequiredService<BrowserSession>().PruneAsync(cancellationToken);
     }
 }

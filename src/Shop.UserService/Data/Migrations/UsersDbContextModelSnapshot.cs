@@ -259,6 +259,27 @@ namespace Shop.UserService.Data.Migrations
                     b.ToTable("CacheInvalidations");
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.IssuerSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("IssuerSessions");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>
                 {
                     b.Property<string>("AccountKey")

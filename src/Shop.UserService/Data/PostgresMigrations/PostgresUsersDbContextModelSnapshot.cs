@@ -269,6 +269,27 @@ namespace Shop.UserService.Data.PostgresMigrations
                     b.ToTable("CacheInvalidations");
                 });
 
+            modelBuilder.Entity("Shop.UserService.Model.IssuerSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("IssuerSessions");
+                });
+
             modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>
                 {
                     b.Property<string>("AccountKey")

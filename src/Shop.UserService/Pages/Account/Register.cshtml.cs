@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Errors;
 
@@ -8,7 +7,7 @@ namespace Shop.UserService.Pages.Account;
 /// Making an account, with the rules and the limit per address of <c>POST /users</c>; the new customer is signed in and
 /// goes on to where they were going.
 /// </summary>
-public sealed class RegisterModel(Registration registration, AddressLimits limits) : AccountPage
+public sealed class RegisterModel(Registration registration, AddressLimits limits, BrowserSession sessions) : AccountPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -40,7 +39,7 @@ public sealed class RegisterModel(Registration registration, AddressLimits limit
             return Again(StatusCodes.Status409Conflict);
         }
 
-        await HttpContext.SignInAsync(BrowserSession.Scheme, BrowserSession.Open(user));
+        await sessions.OpenAsync(HttpContext, user);
         return LocalRedirect(ReturnTo(ReturnUrl));
     }
 }

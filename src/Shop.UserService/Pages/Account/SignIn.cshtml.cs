@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
@@ -10,7 +9,7 @@ namespace Shop.UserService.Pages.Account;
 /// Signing in with email and password, under the same limits and with the same answers as the token endpoint's password
 /// grant: a session at the issuer, then back to where the person was going (an app's authorization request).
 /// </summary>
-public sealed class SignInModel(PasswordSignIn signIn, AddressLimits limits) : AccountPage
+public sealed class SignInModel(PasswordSignIn signIn, AddressLimits limits, BrowserSession sessions) : AccountPage
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -50,7 +49,7 @@ public sealed class SignInModel(PasswordSignIn signIn, AddressLimits limits) : A
             return Again(StatusCodes.Status400BadRequest, "The email or password is wrong.");
         }
 
-        await HttpContext.SignInAsync(BrowserSession.Scheme, BrowserSession.Open(user));
+        await sessions.OpenAsync(HttpContext, user);
         return LocalRedirect(ReturnTo(ReturnUrl));
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 
 namespace Shop.UserService.Pages.Connect;
@@ -11,7 +10,7 @@ namespace Shop.UserService.Pages.Connect;
 /// sign them out with a link; signing out ends the session and revokes the refresh tokens issued in it, then goes back
 /// to the app, or to the signed-out page.
 /// </summary>
-public sealed class EndSessionModel(IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens) : AccountPage
+public sealed class EndSessionModel(BrowserSession sessions) : AccountPage
 {
     /// <summary>The request's own parameters, posted back with the confirmation.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; private set; } = [];
@@ -19,14 +18,9 @@ public sealed class EndSessionModel(IOpenIddictAuthorizationManager authorizatio
     public void OnGet() =>
         Parameters = [.. Request.Query.SelectMany(parameter => parameter.Value.Select(value => KeyValuePair.Create(parameter.Key, value ?? "")))];
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync()
     {
-        if (BrowserSession.Read((await HttpContext.AuthenticateAsync(BrowserSession.Scheme)).Principal) is { } session)
-        {
-            await BrowserSession.RevokeAsync(authorizations, tokens, session.UserId, session.SessionId, cancellationToken);
-        }
-
-        await HttpContext.SignOutAsync(BrowserSession.Scheme);
+        await sessions.EndAsync(HttpContext);
         return SignOut(new AuthenticationProperties { RedirectUri = BrowserSession.SignedOutPath }, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 }

@@ -12,7 +12,7 @@ using Shop.UserService.Data;
 namespace Shop.UserService.Data.PostgresMigrations
 {
     [DbContext(typeof(PostgresUsersDbContext))]
-    [Migration("20261207112302_BrowserSignIn")]
+    [Migration("20261207121808_BrowserSignIn")]
     partial class BrowserSignIn
     {
         /// <inheritdoc />
@@ -270,6 +270,27 @@ namespace Shop.UserService.Data.PostgresMigrations
                     b.HasKey("Id");
 
                     b.ToTable("CacheInvalidations");
+                });
+
+            modelBuilder.Entity("Shop.UserService.Model.IssuerSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("IssuerSessions");
                 });
 
             modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>

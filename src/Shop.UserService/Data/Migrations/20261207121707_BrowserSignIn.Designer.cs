@@ -11,7 +11,7 @@ using Shop.UserService.Data;
 namespace Shop.UserService.Data.Migrations
 {
     [DbContext(typeof(UsersDbContext))]
-    [Migration("20261207112236_BrowserSignIn")]
+    [Migration("20261207121707_BrowserSignIn")]
     partial class BrowserSignIn
     {
         /// <inheritdoc />
@@ -260,6 +260,27 @@ namespace Shop.UserService.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("CacheInvalidations");
+                });
+
+            modelBuilder.Entity("Shop.UserService.Model.IssuerSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("IssuerSessions");
                 });
 
             modelBuilder.Entity("Shop.UserService.Model.SignInFailureCount", b =>

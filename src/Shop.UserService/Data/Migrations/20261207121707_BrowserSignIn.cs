@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -23,6 +24,29 @@ namespace Shop.UserService.Data.Migrations
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "IssuerSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IssuerSessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuerSessions_ExpiresAt",
+                table: "IssuerSessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuerSessions_UserId",
+                table: "IssuerSessions",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -30,6 +54,9 @@ namespace Shop.UserService.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "IssuerSessions");
         }
     }
 }

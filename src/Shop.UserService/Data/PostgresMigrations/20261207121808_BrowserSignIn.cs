@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
@@ -24,6 +25,29 @@ namespace Shop.UserService.Data.PostgresMigrations
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "IssuerSessions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    UserId = table.Column<int>(type: "integer", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IssuerSessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuerSessions_ExpiresAt",
+                table: "IssuerSessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IssuerSessions_UserId",
+                table: "IssuerSessions",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -31,6 +55,9 @@ namespace Shop.UserService.Data.PostgresMigrations
         {
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "IssuerSessions");
         }
     }
 }
