@@ -295,6 +295,7 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             new Dictionary<string, string> { ["Email"] = person.Email, ["Password"] = Password }, leaveOut: "__RequestVerificationToken");
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains("The form could not be trusted.", answer.Text, StringComparison.Ordinal);
         Assert.Single(answer.Trail);
         Assert.DoesNotContain(answer.SetCookies, cookie => cookie.StartsWith(SessionCookie + "=", StringComparison.Ordinal));
         Assert.Null(browser.CookieNamed(SessionCookie));
