@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -70,15 +71,10 @@ public static partial class ProblemDetailsExtensions
             // The JSON body reader throws on a charset that .NET does not know (a 500); that is the client's to fix.
             if (UnknownJsonCharset(context.Request) is { } charset)
             {
-                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                await context.WriteProblemAsync(new ProblemDetails
                 {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status415UnsupportedMediaType,
-                        Detail = $"The body's charset '{charset}' is not one this service reads; send it as UTF-8."
-                    }
+                    Status = StatusCodes.Status415UnsupportedMediaType,
+                    Detail = $"The body's charset '{charset}' is not one this service reads; send it as UTF-8."
                 });
                 return;
             }

@@ -60,17 +60,12 @@ public static class RateLimitingExtensions
     public static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
-        context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.HttpContext.Response.SetRetryAfter(retryAfter);
-        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        await context.HttpContext.WriteProblemAsync(new ProblemDetails
         {
-            HttpContext = context.HttpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = "Slow down, and try again after the time in Retry-After."
-            }
+            Status = StatusCodes.Status429TooManyRequests,
+            Title = "Too many requests.",
+            Detail = "Slow down, and try again after the time in Retry-After."
         });
     }
 }

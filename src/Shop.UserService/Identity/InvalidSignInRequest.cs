@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.UserService.Identity;
 
@@ -21,17 +22,12 @@ internal static class InvalidSignInRequest
                 return;
             }
 
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            await context.WriteProblemAsync(new ProblemDetails
             {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "The sign-in request is not valid.",
-                    Detail = response.ErrorDescription,
-                    Extensions = { ["error"] = error }
-                }
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The sign-in request is not valid.",
+                Detail = response.ErrorDescription,
+                Extensions = { ["error"] = error }
             });
         });
         return app;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.Errors;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Shop.UserService.Identity;
@@ -132,13 +133,6 @@ internal static class IssuerRequestGuard
         }
     }
 
-    private static async Task WriteProblemAsync(HttpContext context, int status, string? detail = null)
-    {
-        context.Response.StatusCode = status;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail }
-        });
-    }
+    private static Task WriteProblemAsync(HttpContext context, int status, string? detail = null) =>
+        context.WriteProblemAsync(new ProblemDetails { Status = status, Detail = detail });
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.UserService.Pages;
 
@@ -18,17 +19,11 @@ internal sealed class AntiforgeryRefusal : IAsyncAlwaysRunResultFilter
             return;
         }
 
-        var http = context.HttpContext;
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        await context.HttpContext.WriteProblemAsync(new ProblemDetails
         {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The form could not be trusted.",
-                Detail = "The form's antiforgery token is missing, expired or from another browser: open the page again and send the form from it."
-            }
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The form could not be trusted.",
+            Detail = "The form's antiforgery token is missing, expired or from another browser: open the page again and send the form from it."
         });
         context.Result = new EmptyResult();
     }

@@ -12,16 +12,22 @@ public sealed class SignInTests(InProcessServicesFixture services)
 {
     private UsersServiceHost Users => services.Users;
 
-    /// <summary>A deployment runs in Production: the workshop's sample users stay out, the administrator and the service clients do not.</summary>
+    /// <summary>
+    /// A deployment runs in Production: the workshop's sample users stay out, the administrator and the service clients
+    /// do not; people sign in on the issuer's page, and the password grant is switched off.
+    /// </summary>
     [Fact]
-    public async Task OutsideDevelopmentTheAdministratorAndTheServiceClientsCanSignInAndNoSampleUserExists()
+    public async Task OutsideDevelopmentTheAdministratorSignsInOnThePageTheServiceClientsCanSignInAndNoSampleUserExists()
     {
-        await using var production = new UsersServiceHost { HostEnvironment = Environments.Production };
+        await using var production = new UsersServiceHost(withCache: false, [.. BrowserApp.Registrations]) { HostEnvironment = Environments.Production };
 
-        var admin = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
-        Assert.True(admin.StatusCode == HttpStatusCode.OK, await admin.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        using var anonymous = production.As(Caller.Anonymous);
-        var orders = await anonymous.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
+        var byPassword = await production.RequestTokenAsync(UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
+        Assert.Equal("unsupported_grant_type", await byPassword.ReadOAuthErrorAsync());
+        using var browser = BrowserSession.InProcess(production.Server);
+        using var issuer = production.As(Caller.Anonymous);
+        var admin = await BrowserApp.Storefront.SignInForTokensAsync(browser, issuer, UsersServiceHost.AdminEmail, UsersServiceHost.AdminPassword);
+        Assert.Equal(ShopRoles.Admin, admin.Access.GetClaim(ShopIdentity.RoleClaim).Value);
+        var orders = await issuer.RequestServiceTokenAsync(UsersServiceHost.OrdersClientSecret, ShopScopes.UsersRead);
         Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
         using var asAdmin = production.As(Caller.Admin());
         var users = await asAdmin.GetAsync<PageDto<UserDto>>("/users");
