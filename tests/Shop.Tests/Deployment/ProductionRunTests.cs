@@ -1,14 +1,9 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using k8s.Models;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Shop.AppHost.Postgres;
 using Shop.Tests.Infrastructure;
@@ -24,14 +19,9 @@ namespace Shop.Tests.Deployment;
 /// (images, pods, DNS, the Ingress) is left out; what the manifests tell the services is not.
 /// </summary>
 [Collection(ProductionRunCollection.Name)]
-public sealed partial class ProductionRunTests
+public sealed class ProductionRunTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
-
-    /// <summary>The browser application people sign in to; its redirect URI is never followed, only read.</summary>
-    private const string Storefront = "storefront";
-
-    private static readonly Uri StorefrontSignedIn = new("https://storefront.test/signed-in");
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -66,7 +56,7 @@ public sealed partial class ProductionRunTests
             // No one signs in with the password grant; people sign in in their browser.
             using var users = Client(ports[ShopServices.Users]);
             var passwordGrant = await users.RequestTokenAsync(secret[ShopResources.AdminEmail], secret[ShopResources.AdminPassword]);
-            Assert.Equal("unsupported_grant_type", (await passwordGrant.ReadAsync<JsonElement>(HttpStatusCode.BadRequest)).GetProperty("error").GetString());
+            Assert.Equal("unsupported_grant_type", await passwordGrant.ReadOAuthErrorAsync());
 
             // The administrator of the Secret adds a product; a customer registers, signs in and orders it.
             var admin = await SignInThroughTheBrowserAsync(ports[ShopServices.Users], secret[ShopResources.AdminEmail], secret[ShopResources.AdminPassword]);
@@ -126,10 +116,13 @@ public sealed partial class ProductionRunTests
                     : rendered.ValueOf(variable);
         }
 
-        // The storefront, registered as a deployment registers its browser applications (the overlay registers none).
+        // The browser applications, registered as a deployment registers its own (the overlay registers none).
         if (service == ShopServices.Users)
         {
-            start.Environment[$"Identity__Applications__{Storefront}__RedirectUris__0"] = StorefrontSignedIn.AbsoluteUri;
+            foreach (var (setting, value) in BrowserApp.Registrations)
+            {
+                start.Environment[AspireManifest.VariableOf(setting)] = value;
+            }
         }
 
         // The pod's port is 8080 in every pod; here the three share one machine.
@@ -159,53 +152,11 @@ public sealed partial class ProductionRunTests
     /// </summary>
     private static async Task<string> SignInThroughTheBrowserAsync(int usersPort, string email, string password)
     {
-        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new() })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{usersPort}")
-        };
-        var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var authorization = QueryHelpers.AddQueryString(ShopIdentity.AuthorizationPath, new Dictionary<string, string?>
-        {
-            ["client_id"] = Storefront,
-            ["response_type"] = "code",
-            ["redirect_uri"] = StorefrontSignedIn.AbsoluteUri,
-            ["scope"] = "openid",
-            ["state"] = "production",
-            ["code_challenge"] = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
-            ["code_challenge_method"] = "S256"
-        });
-
-        var signInPage = await RedirectOfAsync(await browser.GetAsync(authorization, Cancellation));
-        var form = await browser.GetStringAsync(signInPage, Cancellation);
-        var signedIn = await browser.PostAsync(signInPage, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Email"] = email,
-            ["Password"] = password,
-            ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups["token"].Value
-        }), Cancellation);
-        var back = await RedirectOfAsync(await browser.GetAsync(await RedirectOfAsync(signedIn), Cancellation));
-
-        Assert.Equal(StorefrontSignedIn.AbsoluteUri, back.GetLeftPart(UriPartial.Path));
-        var tokens = await browser.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["client_id"] = Storefront,
-            ["code"] = QueryHelpers.ParseQuery(back.Query)["code"].ToString(),
-            ["code_verifier"] = verifier,
-            ["redirect_uri"] = StorefrontSignedIn.AbsoluteUri
-        }), Cancellation);
-        return (await tokens.ReadAsync<JsonElement>(HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
+        var users = new Uri($"http://127.0.0.1:{usersPort}");
+        using var browser = BrowserSession.Over(users);
+        using var storefront = ShopTopology.ClientOf(users);
+        return (await BrowserApp.Storefront.SignInForTokensAsync(browser, storefront, email, password)).AccessToken;
     }
-
-    private static async Task<Uri> RedirectOfAsync(HttpResponseMessage response)
-    {
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is not null,
-            $"Expected a redirect from {response.RequestMessage?.RequestUri}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Cancellation)}");
-        return new Uri(response.RequestMessage!.RequestUri!, response.Headers.Location);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     private static HttpClient Client(int port, string? accessToken = null) => ShopTopology.ClientOf(new Uri($"http://127.0.0.1:{port}"), accessToken);
 
