@@ -29,10 +29,14 @@ var users = builder.AddService<Projects.Shop_UserService>(ShopServices.Users, pl
 var products = builder.AddService<Projects.Shop_ProductService>(ShopServices.Products, platform, ShopResources.ProductsDatabase, "Reservations")
     .WithReference(users);
 
-builder.AddService<Projects.Shop_OrderService>(ShopServices.Orders, platform, ShopResources.OrdersDatabase, "Ordering")
+var orders = builder.AddService<Projects.Shop_OrderService>(ShopServices.Orders, platform, ShopResources.OrdersDatabase, "Ordering")
     .WithEnvironment("Identity__ClientSecret", ordersClientSecret)
     .WithCache(cache)
     .WithReference(users)
     .WithReference(products);
+
+// Tokens name the issuer's public address, where a browser signs in; the services fetch its keys inside the network.
+users.WithIssuerAddress(users, products, orders);
+users.WithApiReferenceClient(users, products, orders);
 
 builder.Build().Run();

@@ -34,6 +34,9 @@ public static class ShopResources
 
     /// <summary>The orders service's client secret at the issuer: a secret parameter of the AppHost, generated on first run.</summary>
     public const string OrdersClientSecret = ShopServices.Orders + "-client-secret";
+
+    /// <summary>The issuer's public address in a published manifest: a parameter the operator sets (not a secret: every browser sees it).</summary>
+    public const string IdentityIssuer = "identity-issuer";
 }
 
 /// <summary>

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Shop.Contracts;
 using Shop.ServiceDefaults.Errors;
@@ -18,9 +20,10 @@ public static class AuthenticationExtensions
     public const string IssuerMetadataClient = "identity-metadata";
 
     /// <summary>
-    /// Accepts the bearer tokens that the shop's issuer (<see cref="ShopIdentity.Issuer"/>) issues for
-    /// <paramref name="audience"/>: their signature is checked with the public keys the issuer publishes (OIDC
-    /// discovery and JWKS), fetched through service discovery. No secret is shared between services. A token's lifetime
+    /// Accepts the bearer tokens that the shop's issuer issues for <paramref name="audience"/>, naming its public address
+    /// (<see cref="IssuerAddress"/>): their signature is checked with the public keys the issuer publishes (OIDC
+    /// discovery and JWKS), fetched inside the network through service discovery (<see cref="IssuerDocumentRetriever"/>),
+    /// whatever public address the discovery document names. No secret is shared between services. A token's lifetime
     /// is checked with <c>Identity:ClockSkew</c> of leeway (<see cref="TokenValidationOptions"/>). A token found valid is
     /// remembered for at most the key refresh interval, and only while its key is still trusted (<see cref="ValidatedTokens"/>).
     /// </summary>
@@ -28,12 +31,15 @@ public static class AuthenticationExtensions
         this IHostApplicationBuilder builder, string audience, Action<JwtBearerOptions>? configure = null)
     {
         var keyRefreshInterval = builder.Configuration.GetValue(ShopIdentity.KeyRefreshIntervalSetting, ShopIdentity.DefaultKeyRefreshInterval);
+        var issuer = IssuerAddress.Get(builder.Configuration);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
                 // The keys are fetched again on schedule (IssuerKeyRefresh), which this lower bound between fetches must allow.
                 options.RefreshInterval = TimeSpan.FromSeconds(1);
+                // The documents are fetched from the issuer's name inside the network; tokens name its public address.
                 options.Authority = ShopIdentity.Issuer;
+                options.TokenValidationParameters.ValidIssuer = issuer.AbsoluteUri;
                 options.Audience = audience;
                 // Inside the topology the services speak http; tokens still carry their own signature.
                 options.RequireHttpsMetadata = false;
@@ -97,12 +103,21 @@ public static class AuthenticationExtensions
                     options.TokenHandlers[i] = tokens.Remembering(options.TokenHandlers[i]);
                 }
             })
-            // After JwtBearer's own post-configuration has made the configuration manager from the authority.
+            // After JwtBearer's own post-configuration has made the configuration manager from the authority: made again
+            // as JwtBearer makes it, but reading the documents through the retriever that keeps them inside the network.
             .PostConfigure(options =>
             {
-                if (options.ConfigurationManager is { } manager and not IssuerConfigurationManager)
+                if (options.ConfigurationManager is ConfigurationManager<OpenIdConnectConfiguration>)
                 {
-                    options.ConfigurationManager = new IssuerConfigurationManager(manager, ShopIdentity.IssuerService);
+                    var documents = new IssuerDocumentRetriever(
+                        new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata }, issuer, new Uri(ShopIdentity.Issuer));
+                    options.ConfigurationManager = new IssuerConfigurationManager(
+                        new ConfigurationManager<OpenIdConnectConfiguration>(options.MetadataAddress, new OpenIdConnectConfigurationRetriever(), documents)
+                        {
+                            RefreshInterval = options.RefreshInterval,
+                            AutomaticRefreshInterval = options.AutomaticRefreshInterval
+                        },
+                        ShopIdentity.IssuerService);
                 }
             });
 

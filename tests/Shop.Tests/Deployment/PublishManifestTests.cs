@@ -10,6 +10,10 @@ namespace Shop.Tests.Deployment;
 /// </summary>
 public sealed partial class PublishManifestTests
 {
+    private static readonly string IssuerVariable = ShopIdentity.IssuerSetting.Replace(":", "__", StringComparison.Ordinal);
+
+    private static readonly string PasswordGrantVariable = ShopIdentity.PasswordGrantSetting.Replace(":", "__", StringComparison.Ordinal);
+
     [Fact]
     public async Task TheManifestIsTheSameOnAMachineWithoutRedisOrPostgresAndWithOtherSettings()
     {
@@ -30,7 +34,7 @@ public sealed partial class PublishManifestTests
             };
             var there = await AspireManifest.PublishAsync(bare,
                 "--Cache:Host=garnet", "--Data:PostgresHost=local", $"--Data:Directory={elsewhere.FullName}", "--Services:Replicas=3",
-                "--Identity:Admin:Password=a-password-of-this-machine", "--Ordering:PendingTimeout=00:00:05", "--RateLimits:WritesPerMinute=7");
+                "--Identity:Admin:Password=a-password-of-this-machine", "--Identity:Issuer=http://localhost:5999/", "--Ordering:PendingTimeout=00:00:05", "--RateLimits:WritesPerMinute=7");
 
             Assert.Equal(here, there);
         }
@@ -59,7 +63,7 @@ public sealed partial class PublishManifestTests
                 $"Host={{{ShopResources.Postgres}.bindings.tcp.host}};Port={{{ShopResources.Postgres}.bindings.tcp.port}};Username={database};Password={{{database}-password.value}};Database={database}",
                 resources[database]!["connectionString"]!.GetValue<string>());
             Assert.Equal("parameter.v0", TypeOf(resources[$"{database}-password"]!));
-            Assert.True(resources[$"{database}-password"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>(), $"{database}-password is not a secret parameter.");
+            Assert.True(IsSecret(resources[$"{database}-password"]!), $"{database}-password is not a secret parameter.");
         });
         Assert.All(ShopServices.All, service => Assert.DoesNotContain(AspireManifest.EnvironmentOf(resources, service),
             variable => variable.Value.Contains($"{{{ShopResources.Postgres}.connectionString}}", StringComparison.Ordinal)));
@@ -89,16 +93,40 @@ public sealed partial class PublishManifestTests
                 {
                     var name = reference.Groups["resource"].Value;
                     Assert.True(resources.ContainsKey(name), $"{service}'s {variable} refers to {name}, which the manifest lacks.");
-                    // A value a service is given from a parameter is a secret one, asked for at deployment, never written here.
+                    // A value a service is given from a parameter is asked for at deployment, never written here, and a
+                    // secret one, but for the issuer's public address, which every browser sees.
                     if (TypeOf(resources[name]!) == "parameter.v0")
                     {
-                        Assert.True(resources[name]!["inputs"]!["value"]!["secret"]!.GetValue<bool>(), $"{name} is not a secret parameter.");
+                        Assert.True(IsSecret(resources[name]!) || name == ShopResources.IdentityIssuer, $"{name} is not a secret parameter.");
                         Assert.False(resources[name]!["inputs"]!["value"]!.AsObject().ContainsKey("value"), $"{name} is written in the manifest.");
                     }
                 }
             }
         }
     }
+
+    [Fact]
+    public async Task EveryServiceNamesTheIssuerTheOperatorSetsAndNoBrowserClientOrPasswordGrantIsPublished()
+    {
+        var resources = AspireManifest.ResourcesOf(await AspireManifest.PublishAsync());
+
+        // Only the operator knows the public https host: the manifest asks for it, with nothing to fall back on.
+        var issuer = resources[ShopResources.IdentityIssuer]!;
+        Assert.Equal("parameter.v0", TypeOf(issuer));
+        Assert.False(IsSecret(issuer), "The issuer's address, which every browser sees, is kept as a secret.");
+        Assert.Equal(["type"], issuer["inputs"]!["value"]!.AsObject().Select(input => input.Key));
+        foreach (var service in ShopServices.All)
+        {
+            var environment = AspireManifest.EnvironmentOf(resources, service);
+            Assert.Equal($"{{{ShopResources.IdentityIssuer}.value}}", environment[IssuerVariable]);
+            // The API reference's client is the developer's, registered where the AppHost runs the shop; the password
+            // grant is left to the service's own default, off outside Development.
+            Assert.DoesNotContain(environment.Keys, variable => variable.StartsWith("Identity__Applications__", StringComparison.Ordinal)
+                || variable == PasswordGrantVariable);
+        }
+    }
+
+    private static bool IsSecret(JsonNode parameter) => parameter["inputs"]!["value"]!["secret"]?.GetValue<bool>() ?? false;
 
     private static string TypeOf(JsonNode resource) => resource["type"]!.GetValue<string>();
 

@@ -7,10 +7,16 @@ namespace Shop.Tests.Infrastructure;
 
 /// <summary>
 /// Makes access tokens with a signing key the services trust (the users service's own key file, or the key the
-/// services in this process are given), so that a test can present a token that is wrong in exactly one way:
-/// expired, for another audience, or without the role an endpoint needs.
+/// services in this process are given), naming the issuer those services accept, so that a test can present a token
+/// that is wrong in exactly one way: expired, for another audience, from another issuer, or without the role an
+/// endpoint needs.
 /// </summary>
-public sealed class TokenForge(string keyFile)
+/// <param name="keyFile">The PEM file of the private key.</param>
+/// <param name="issuer">
+/// The issuer the tokens name (<c>iss</c>): the services' <c>Identity:Issuer</c>. In this process that is unset, so
+/// <see cref="ShopIdentity.Issuer"/>; a topology's is the users service's address, which the AppHost gives every service.
+/// </param>
+public sealed class TokenForge(string keyFile, string issuer = ShopIdentity.Issuer)
 {
     /// <summary>The key that the services started in this process sign and check tokens with; made once per test run.</summary>
     public static TokenForge InProcess { get; } = new(CreateKeyFile());
@@ -19,6 +25,12 @@ public sealed class TokenForge(string keyFile)
 
     /// <summary>The PEM file of the private key.</summary>
     public string KeyFile { get; } = keyFile;
+
+    /// <summary>The issuer the tokens name.</summary>
+    public string Issuer { get; } = issuer;
+
+    /// <summary>A forge with the same key whose tokens name <paramref name="other"/>.</summary>
+    public TokenForge WithIssuer(Uri other) => new(KeyFile, other.AbsoluteUri);
 
     /// <summary>The public key, as a service checking tokens is given it.</summary>
     public SecurityKey Key => _credentials.Key;
@@ -55,7 +67,7 @@ public sealed class TokenForge(string keyFile)
         var expiry = expires ?? DateTime.UtcNow.AddMinutes(10);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = ShopIdentity.Issuer,
+            Issuer = Issuer,
             Audience = audience,
             Claims = claims,
             IssuedAt = expiry.AddMinutes(-15),
