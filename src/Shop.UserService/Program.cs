@@ -9,6 +9,7 @@ app.UseDefaultProblemDetails();
 app.UseCors();
 app.UseIssuerRequestGuard();
 app.UseDefaultSecurity();
+app.UseInvalidSignInRequests();
 app.MapDefaultEndpoints();
 app.MapAuthorizationApi();
 app.MapTokenApi();

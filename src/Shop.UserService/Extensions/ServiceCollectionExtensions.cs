@@ -84,6 +84,7 @@ internal static class ServiceCollectionExtensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough()
                     .DisableTransportSecurityRequirement();
             });
         // PKCE with S256 only: "plain" sends the verifier itself, readable by whoever sees the authorization request.

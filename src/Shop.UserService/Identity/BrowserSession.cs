@@ -60,6 +60,13 @@ public static class BrowserSession
             options.SlidingExpiration = true;
             options.LoginPath = SignInPath;
             options.Events.OnValidatePrincipal = ValidateAsync;
+            // The sign-in page, always: ASP.NET Core answers 401 instead to a request it takes for an API call (one to a
+            // minimal API endpoint, such as /connect/authorize, that does not accept HTML), which would strand a browser.
+            options.Events.OnRedirectToLogin = context =>
+            {
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
         return builder;
     }

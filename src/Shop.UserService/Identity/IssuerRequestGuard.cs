@@ -5,9 +5,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Shop.UserService.Identity;
 
 /// <summary>
-/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves that it should not see:
-/// a method the route does not have gets the 405 problem with <c>Allow</c> that every other route gives (OpenIddict
-/// answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
+/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves (authorization, token,
+/// end session, discovery) that it should not see: a method the route does not have gets the 405 problem with
+/// <c>Allow</c> that every other route gives (OpenIddict answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
 /// grant, before its form is read or a client's secret checked; a token request larger than
 /// <see cref="MaxTokenRequestBytes"/> gets a 413 problem, without being read; and a token request whose form cannot be
 /// read (a NUL in a value, or a charset such as UTF-7 that is not supported, which the framework refuses by throwing)

@@ -87,6 +87,8 @@ public sealed partial class ShopTopology : IAsyncDisposable
                 "RateLimits:WritesPerMinute=1000000",
                 "RateLimits:SignInsPerAddressPerMinute=1000000",
                 "RateLimits:RegistrationsPerAddressPerHour=1000000",
+                // The browser applications a test signs people in to, through the users service's pages.
+                .. BrowserApp.AppHostSettings,
                 // A busy test machine must not pass for a slow cache or a service that is away: a cache call given up
                 // makes a service go without the cache for a while, which a test of the cache would see. The outage
                 // tests set their own timeouts, as a deployment would have them.
