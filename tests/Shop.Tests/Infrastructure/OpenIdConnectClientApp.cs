@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -39,6 +41,7 @@ public sealed class OpenIdConnectClientApp : IAsyncDisposable
     private const string SignedOutPath = "/signed-out";
 
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, string> _refreshTokens = new();
     private Uri? _issuer;
     private HttpClient? _orders;
 
@@ -90,6 +93,15 @@ public sealed class OpenIdConnectClientApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>This application as the tests' other browser applications are described, for its requests to the token endpoint.</summary>
+    public BrowserApp Registration => new(ClientId, RedirectUri, PostLogoutRedirectUri);
+
+    /// <summary>The refresh token the application was last given for the person <paramref name="userId"/>, which it keeps in its cookie.</summary>
+    public string RefreshTokenOf(int userId) =>
+        _refreshTokens.TryGetValue(userId.ToString(CultureInfo.InvariantCulture), out var token)
+            ? token
+            : throw new InvalidOperationException($"The application was given no refresh token for {userId}.");
+
     /// <summary>Names the issuer people sign in at, and the orders service the application calls for them; before the first sign-in.</summary>
     public void SignInAt(Uri issuer, Uri orders)
     {
@@ -115,6 +127,16 @@ public sealed class OpenIdConnectClientApp : IAsyncDisposable
         // The claims as the ID token names them (name, email), not mapped to the framework's long claim types.
         options.MapInboundClaims = false;
         options.TokenValidationParameters.NameClaimType = "name";
+        // Recorded as well, so that a test can see what became of it after a sign-out.
+        options.Events.OnTokenValidated = context =>
+        {
+            if (context.Principal?.FindFirstValue("sub") is { } subject && context.TokenEndpointResponse?.RefreshToken is { } refreshToken)
+            {
+                _refreshTokens[subject] = refreshToken;
+            }
+
+            return Task.CompletedTask;
+        };
         // A failed sign-in is shown on the page, so that a test that meets one reads why.
         options.Events.OnRemoteFailure = async context =>
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Shop.Tests.Infrastructure;
@@ -42,11 +43,11 @@ public sealed class OpenIdConnectClientTests(OpenIdConnectClientFixture fixture)
         Assert.Equal(App.Address, home.Url);
         Assert.Equal(("Ingrid", person.Email), (Element(home, NameElement), Element(home, EmailElement)));
         Assert.Equal("200", Element(home, OrdersStatusElement));
-        Assert.Equal(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Element(home, OrdersElement));
+        Assert.Equal(order.Id.ToString(CultureInfo.InvariantCulture), Element(home, OrdersElement));
     }
 
     [Fact]
-    public async Task SigningOutOfTheAppEndsTheSessionAtTheIssuerSoTheNextSignInAsksForThePasswordAgain()
+    public async Task SigningOutOfTheAppEndsTheSessionAtTheIssuerWhichRefusesTheAppsRefreshTokenAndAsksForThePasswordAgain()
     {
         var password = Guid.NewGuid().ToString("N");
         var person = await Shop.CreateCustomerAsync("Jonas", password: password);
@@ -54,16 +55,18 @@ public sealed class OpenIdConnectClientTests(OpenIdConnectClientFixture fixture)
         var home = await SignInAsync(browser, await browser.OpenAsync(App.Address), person.Email, password);
         Assert.Equal("Jonas", Element(home, NameElement));
 
+        using var issuer = ShopTopology.ClientOf(Issuer);
+
         // The app sends the browser to the issuer's end-session endpoint, which asks the person to confirm.
         var confirmation = await browser.SubmitAsync(home.Form("Sign out"), new Dictionary<string, string>());
-        Assert.Equal(new Uri(Issuer, ShopIdentity.EndSessionPath), new Uri(confirmation.Url.GetLeftPart(UriPartial.Path)));
         var backAtTheApp = await browser.SubmitAsync(confirmation.Form("Sign out"), new Dictionary<string, string>());
-        Assert.Equal(App.PostLogoutRedirectUri, backAtTheApp.RedirectEndpoint);
         var signedOut = await FollowAsync(browser, backAtTheApp);
+
+        Assert.Equal(new Uri(Issuer, ShopIdentity.EndSessionPath), new Uri(confirmation.Url.GetLeftPart(UriPartial.Path)));
+        Assert.Equal(App.PostLogoutRedirectUri, backAtTheApp.RedirectEndpoint);
         Assert.Equal((HttpStatusCode.OK, "Signed out"), (signedOut.Status, signedOut.Text));
-
+        Assert.Equal("invalid_grant", await (await App.Registration.RefreshAsync(issuer, App.RefreshTokenOf(person.Id))).ReadOAuthErrorAsync());
         var again = await browser.OpenAsync(App.Address);
-
         Assert.True(again.HasForm("Sign in"), $"After signing out, {again} is not the sign-in page: {again.Text}");
     }
 
