@@ -68,6 +68,18 @@ public static class ShopScopes
         [UsersRead] = "Read users."
     };
 
+    /// <summary>
+    /// The scopes a person's app asks for when they sign in (OpenID Connect's), with what each gives it; a person's
+    /// access token is good at every service whatever it asked for.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PersonDescriptions { get; } = new Dictionary<string, string>
+    {
+        ["openid"] = "Sign in: who you are (your user id).",
+        ["profile"] = "Your name.",
+        ["email"] = "Your email address.",
+        ["offline_access"] = "A refresh token, to stay signed in after the access token expires."
+    };
+
     /// <summary>The service whose tokens each scope is for.</summary>
     public static IReadOnlyDictionary<string, string> Audiences { get; } = new Dictionary<string, string>
     {

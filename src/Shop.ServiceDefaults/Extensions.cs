@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ using Polly;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
+using Shop.Contracts;
 using Shop.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
@@ -141,9 +143,18 @@ public static class Extensions
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
-            // Served from the service itself, with no fonts or proxy from the internet: it signs in at the token endpoint.
-            app.MapScalarApiReference(options => options
+            // Served from the service itself, with no fonts or proxy from the internet. A person signs in at the issuer's
+            // page, never in this one: Scalar opens the authorization request in a popup and reads the code from the popup's
+            // address once the issuer sends it back to this page's own origin, so the redirect URI is this very page, by the
+            // address the browser used. It is absolute because Scalar sends it to the token endpoint as written, and the
+            // issuer matches it exactly against the ones registered for the client.
+            app.MapScalarApiReference((options, context) => options
                 .AddPreferredSecuritySchemes(OpenApiExtensions.SecuritySchemeName)
+                .AddAuthorizationCodeFlow(OpenApiExtensions.SecuritySchemeName, flow => flow
+                    .WithClientId(ShopIdentity.ApiReferenceClient)
+                    .WithPkce(Pkce.Sha256)
+                    .WithRedirectUri(UriHelper.BuildAbsolute(context.Request.Scheme, context.Request.Host, context.Request.PathBase, ShopIdentity.ApiReferencePath))
+                    .WithSelectedScopes(ShopScopes.PersonDescriptions.Keys))
                 .EnablePersistentAuthentication()
                 .DisableDefaultFonts());
         }

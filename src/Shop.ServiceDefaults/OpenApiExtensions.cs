@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Shop.Contracts;
+using Shop.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -15,8 +16,8 @@ public static class OpenApiExtensions
     public const string EnabledSetting = "OpenApi:Enabled";
 
     /// <summary>
-    /// OpenAPI documents that say how to sign in: OAuth 2.0 at the identity provider's token endpoint, with the
-    /// password flow for people and client credentials for services, and on each operation whether it needs a token.
+    /// OpenAPI documents that say how to sign in: OAuth 2.0 at the issuer, with the authorization code flow for people
+    /// and client credentials for services, and on each operation whether it needs a token.
     /// </summary>
     public static IHostApplicationBuilder AddDefaultOpenApi(this IHostApplicationBuilder builder)
     {
@@ -26,7 +27,7 @@ public static class OpenApiExtensions
             {
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[SecuritySchemeName] = SecurityScheme(TokenUrl(configuration, document));
+                document.Components.SecuritySchemes[SecuritySchemeName] = SecurityScheme(Issuer(configuration, document));
                 return Task.CompletedTask;
             })
             .AddOperationTransformer((operation, context, _) =>
@@ -46,29 +47,48 @@ public static class OpenApiExtensions
         return builder;
     }
 
-    private static OpenApiSecurityScheme SecurityScheme(Uri tokenUrl) => new()
+    private static OpenApiSecurityScheme SecurityScheme(Uri issuer)
     {
-        Type = SecuritySchemeType.OAuth2,
-        Description = "A bearer token from the shop's token endpoint. People sign in with their email and password (password flow); "
-            + "services with their client id and secret (client credentials).",
-        Flows = new OpenApiOAuthFlows
+        var tokenUrl = IssuerEndpoint(issuer, ShopIdentity.TokenPath);
+        return new OpenApiSecurityScheme
         {
-            Password = new OpenApiOAuthFlow { TokenUrl = tokenUrl, Scopes = new Dictionary<string, string>() },
-            ClientCredentials = new OpenApiOAuthFlow
+            Type = SecuritySchemeType.OAuth2,
+            Description = "A bearer token from the shop's issuer. People sign in at its sign-in page with the authorization code flow "
+                + "and PKCE (S256), and never type their password into a client; services sign in with their client id and secret "
+                + "(client credentials).",
+            Flows = new OpenApiOAuthFlows
             {
-                TokenUrl = tokenUrl,
-                Scopes = new Dictionary<string, string>(ShopScopes.Descriptions)
+                AuthorizationCode = new OpenApiOAuthFlow
+                {
+                    AuthorizationUrl = IssuerEndpoint(issuer, ShopIdentity.AuthorizationPath),
+                    TokenUrl = tokenUrl,
+                    RefreshUrl = tokenUrl,
+                    Scopes = new Dictionary<string, string>(ShopScopes.PersonDescriptions)
+                },
+                ClientCredentials = new OpenApiOAuthFlow
+                {
+                    TokenUrl = tokenUrl,
+                    Scopes = new Dictionary<string, string>(ShopScopes.Descriptions)
+                }
             }
-        }
-    };
+        };
+    }
 
     /// <summary>
-    /// The token endpoint as a browser reaches it: at the issuer's address from service discovery, or, in the
-    /// issuer itself, at the address this document is served from.
+    /// The issuer as a browser reaches it: its public address (<see cref="ShopIdentity.IssuerSetting"/>) when set;
+    /// otherwise its address from service discovery or, in the issuer itself, the address this document is served from.
     /// </summary>
-    private static Uri TokenUrl(IConfiguration configuration, OpenApiDocument document)
+    private static Uri Issuer(IConfiguration configuration, OpenApiDocument document)
     {
-        var address = configuration[$"services:{ShopIdentity.IssuerService}:http:0"] ?? document.Servers?.FirstOrDefault()?.Url ?? ShopIdentity.Issuer;
-        return new Uri(new Uri(address), ShopIdentity.TokenPath);
+        if (!string.IsNullOrWhiteSpace(configuration[ShopIdentity.IssuerSetting]))
+        {
+            return IssuerAddress.Get(configuration);
+        }
+
+        return new Uri(configuration[$"services:{ShopIdentity.IssuerService}:http:0"] ?? document.Servers?.FirstOrDefault()?.Url ?? ShopIdentity.Issuer);
     }
+
+    /// <summary>An endpoint under the issuer's address, which may have a path of its own (<c>https://shop.example/identity/</c>).</summary>
+    private static Uri IssuerEndpoint(Uri issuer, string path) =>
+        new(new Uri(issuer.AbsoluteUri.EndsWith('/') ? issuer.AbsoluteUri : issuer.AbsoluteUri + "/"), path.TrimStart('/'));
 }

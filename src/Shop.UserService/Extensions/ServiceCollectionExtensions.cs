@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Shop.ServiceDefaults.Security;
+using Shop.UserService.Pages;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using Shop.ServiceDefaults.Http;
 
@@ -93,7 +94,7 @@ internal static class ServiceCollectionExtensions
             options.RefreshTokenLifetime = identity.Value.RefreshTokenLifetime);
         builder.Services.AddDataProtection().SetApplicationName(ShopServices.Users).PersistKeysToDbContext<UsersDbContext>();
         builder.AddBrowserSessions(builder.Configuration.GetSection(ShopIdentityOptions.Section).GetValue(nameof(ShopIdentityOptions.SessionLifetime), new ShopIdentityOptions().SessionLifetime));
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new AntiforgeryRefusal()));
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<ShopIdentityOptions>>((options, identity) =>
             options.AccessTokenLifetime = identity.Value.AccessTokenLifetime);
 

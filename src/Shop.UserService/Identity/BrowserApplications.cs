@@ -10,7 +10,7 @@ namespace Shop.UserService.Identity;
 internal static class BrowserApplications
 {
     /// <summary>The scopes a person's app may ask for: who they are, and a refresh token to stay signed in.</summary>
-    public static readonly string[] PersonScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess];
+    public static readonly string[] PersonScopes = [.. ShopScopes.PersonDescriptions.Keys];
 
     public static async Task RegisterAsync(IServiceProvider services, ShopIdentityOptions options, CancellationToken cancellationToken)
     {

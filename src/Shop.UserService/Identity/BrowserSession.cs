@@ -21,6 +21,7 @@ public static class BrowserSession
     public const string Scheme = "shop-session";
     public const string CookieName = "shop.session";
     public const string SignInPath = "/account/signin";
+    public const string RegisterPath = "/account/register";
     public const string SignedOutPath = "/account/signedout";
 
     /// <summary>The property of an authorization that names the session it was made in.</summary>

@@ -5,17 +5,20 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Shop.UserService.Identity;
 
 /// <summary>
-/// Answers, before OpenIddict does in its own way, the requests to the routes OpenIddict serves (authorization, token,
-/// end session, discovery) that it should not see: a method the route does not have gets the 405 problem with
+/// Answers, before OpenIddict or the sign-in pages do in their own way, the requests to the routes OpenIddict serves
+/// (authorization, token, end session, discovery) and to the sign-in and registration pages that they should not see: a method the route does not have gets the 405 problem with
 /// <c>Allow</c> that every other route gives (OpenIddict answers 400 <c>invalid_request</c>); a token request past its address's limit gets the 429 problem, whatever its
-/// grant, before its form is read or a client's secret checked; a token request larger than
+/// grant, before its form is read or a client's secret checked; a request to any of them larger than
 /// <see cref="MaxTokenRequestBytes"/> gets a 413 problem, without being read; and a token request whose form cannot be
 /// read (a NUL in a value, or a charset such as UTF-7 that is not supported, which the framework refuses by throwing)
 /// gets the OAuth 2.0 error <c>invalid_request</c> rather than a 500.
 /// </summary>
 internal static class IssuerRequestGuard
 {
-    /// <summary>A token request is a few short fields (grant, email or client, password or secret, scopes): 8 KB is ample.</summary>
+    /// <summary>
+    /// A token, authorization or sign-out request, or a sign-in or registration form, is a few short fields (grant, client,
+    /// code, verifier, scopes, addresses; email, password, name): 8 KB is ample.
+    /// </summary>
     public const int MaxTokenRequestBytes = 8 * 1024;
 
     private static readonly Dictionary<PathString, string[]> MethodsByPath = new()
@@ -23,6 +26,8 @@ internal static class IssuerRequestGuard
         [ShopIdentity.AuthorizationPath] = [HttpMethods.Get, HttpMethods.Post],
         [ShopIdentity.TokenPath] = [HttpMethods.Post],
         [ShopIdentity.EndSessionPath] = [HttpMethods.Get, HttpMethods.Post],
+        [BrowserSession.SignInPath] = [HttpMethods.Get, HttpMethods.Post],
+        [BrowserSession.RegisterPath] = [HttpMethods.Get, HttpMethods.Post],
         ["/.well-known/openid-configuration"] = [HttpMethods.Get],
         ["/.well-known/jwks"] = [HttpMethods.Get]
     };
@@ -53,25 +58,23 @@ internal static class IssuerRequestGuard
                 return;
             }
 
-            if (context.Request.Path == ShopIdentity.TokenPath)
+            if (context.Request.Path == ShopIdentity.TokenPath
+                && !await context.RequestServices.GetRequiredService<AddressLimits>().TryAcquireSignInAsync(context))
             {
-                if (!await context.RequestServices.GetRequiredService<AddressLimits>().TryAcquireSignInAsync(context))
-                {
-                    return;
-                }
+                return;
+            }
 
-                if (!LimitBody(context))
-                {
-                    await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"A token request is at most {MaxTokenRequestBytes} bytes.");
-                    return;
-                }
+            if (!LimitBody(context))
+            {
+                await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"A request to the issuer is at most {MaxTokenRequestBytes} bytes.");
+                return;
             }
 
             if (context.Request.HasFormContentType && await ReadFormAsync(context) is { } refusal)
             {
                 if (refusal == StatusCodes.Status413PayloadTooLarge)
                 {
-                    await WriteProblemAsync(context, refusal, $"A token request is at most {MaxTokenRequestBytes} bytes.");
+                    await WriteProblemAsync(context, refusal, $"A request to the issuer is at most {MaxTokenRequestBytes} bytes.");
                     return;
                 }
 

@@ -6,7 +6,8 @@ namespace Shop.UserService.Pages;
 
 /// <summary>
 /// A page of the issuer's own: never framed by another site (clickjacking a sign-in), never cached, and runs no script.
-/// Forms carry antiforgery tokens, which Razor Pages checks on every post.
+/// Forms carry antiforgery tokens, which Razor Pages checks on every post; <see cref="IssuerRequestGuard"/> holds the
+/// sign-in and registration forms to the issuer's size limit.
 /// </summary>
 public abstract class AccountPage : PageModel
 {

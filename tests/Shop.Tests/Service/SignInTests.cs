@@ -96,7 +96,8 @@ public sealed class SignInTests(InProcessServicesFixture services)
     /// <summary>The token endpoint answers as OAuth 2.0 (RFC 6749, section 5.2) says, since OAuth clients read that format, not problems.</summary>
     [Theory]
     [InlineData("grant_type=password&username=alice@example.com", "application/x-www-form-urlencoded", "invalid_request")]
-    [InlineData("grant_type=authorization_code&code=abc", "application/x-www-form-urlencoded", "unsupported_grant_type")]
+    [InlineData("grant_type=urn:ietf:params:oauth:grant-type:device_code&device_code=abc", "application/x-www-form-urlencoded", "unsupported_grant_type")]
+    [InlineData("grant_type=authorization_code&code=abc", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("grant_type=password&grant_type=client_credentials&username=a&password=b", "application/x-www-form-urlencoded", "invalid_request")]
     [InlineData("""{"grant_type":"password","username":"alice@example.com","password":"x"}""", "application/json", "invalid_request")]
     [InlineData($"grant_type=client_credentials&client_id={ShopServices.Orders}&client_secret=wrong&scope={ShopScopes.Reservations}", "application/x-www-form-urlencoded", "invalid_client")]
