@@ -16,6 +16,9 @@ public sealed class BrowserSession : IDisposable
 {
     private const int MostRedirects = 10;
 
+    /// <summary>What Chromium accepts when it loads a page.</summary>
+    private const string Accept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8";
+
     private readonly HttpClient _http;
     private readonly IBrowsingContext _context = BrowsingContext.New(Configuration.Default);
 
@@ -127,7 +130,7 @@ public sealed class BrowserSession : IDisposable
                 request.Headers.TryAddWithoutValidation("Cookie", cookies);
             }
 
-            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
+            request.Headers.TryAddWithoutValidation("Accept", Accept);
             using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
             var setCookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
             foreach (var setCookie in setCookies)

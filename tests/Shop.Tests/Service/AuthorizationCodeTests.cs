@@ -31,8 +31,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task APersonSignsInOnTheSignInPageAndTheCodeBuysTokensTheUsersServiceAccepts()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var pkce = Pkce.Create();
 
         var signIn = await browser.OpenAsync(Storefront.Authorization(pkce, state: "af0ifjsldkj", nonce: "n-0S6_WzA2Mj").At(browser.Origin));
@@ -73,10 +73,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARefreshGivesANewPairWhoseAccessTokenIsAccepted()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var first = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (person, _, client) = visit;
+        var first = await visit.SignInAsync();
 
         var second = await (await Storefront.RefreshAsync(client, first.RefreshToken!)).ReadTokensAsync();
 
@@ -90,10 +89,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task SigningOutConfirmsReturnsToTheApplicationEndsTheSessionAndRefusesTheRefreshToken()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var signedIn = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var signedIn = await visit.SignInAsync();
         var latest = await (await Storefront.RefreshAsync(client, signedIn.RefreshToken!)).ReadTokensAsync();
 
         var confirmation = await browser.OpenAsync(Storefront.EndSession(browser.Origin, signedIn.IdToken!, state: "bye-1"));
@@ -116,10 +114,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ASecondApplicationSignsInWithTheSessionWithoutAskingForThePassword()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var atStorefront = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var atStorefront = await visit.SignInAsync();
         var pkce = Pkce.Create();
 
         var back = await browser.OpenAsync(BackOffice.Authorization(pkce, state: "office").At(browser.Origin));
@@ -134,11 +131,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeRedeemedTwiceIsRefusedAndTheRefreshTokenItBoughtIsRevoked()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
         var first = await (await Storefront.RedeemAsync(client, code, pkce.Verifier)).ReadTokensAsync();
 
         var second = await Storefront.RedeemAsync(client, code, pkce.Verifier);
@@ -150,11 +146,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeWithAnotherVerifierBuysNothing()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
 
         var response = await Storefront.RedeemAsync(client, code, Pkce.Create().Verifier);
 
@@ -164,11 +159,10 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ACodeWithoutItsVerifierBuysNothing()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
         var pkce = Pkce.Create();
-        var code = Storefront.CodeFrom(await Storefront.SignInAsync(browser, pkce, person.Email, Password));
+        var code = await visit.CodeAsync(pkce);
 
         var response = await client.PostAsync(ShopIdentity.TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -183,7 +177,7 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
 
     /// <summary>The plain method sends the verifier itself ahead, where anyone who sees the request can read it: only S256 is taken.</summary>
     [Fact]
-    public async Task AnAuthorizationRequestWithThePlainChallengeMethodGetsNoCode()
+    public async Task AnAuthorizationRequestWithThePlainChallengeMethodIsRefusedByTheIssuer()
     {
         using var browser = Browser();
         var pkce = Pkce.Create();
@@ -194,11 +188,11 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             CodeChallengeMethod = "plain"
         }).At(browser.Origin));
 
-        AssertRefusedAtTheApplication(answer, "invalid_request", state: "plain");
+        AssertRefusedByTheIssuer(answer, "The specified 'code_challenge_method' is not supported.");
     }
 
     [Fact]
-    public async Task AnAuthorizationRequestWithoutACodeChallengeGetsNoCode()
+    public async Task AnAuthorizationRequestWithoutACodeChallengeIsRefusedByTheIssuer()
     {
         using var browser = Browser();
 
@@ -208,7 +202,7 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             CodeChallengeMethod = null
         }).At(browser.Origin));
 
-        AssertRefusedAtTheApplication(answer, "invalid_request", state: "no-pkce");
+        AssertRefusedByTheIssuer(answer, "The mandatory 'code_challenge' parameter is missing.");
     }
 
     /// <summary>
@@ -224,15 +218,28 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [InlineData("https://storefront.test.attacker.test/signed-in")]
     public async Task ARedirectUriThatIsNotRegisteredExactlyIsNeverRedirectedTo(string redirectUri)
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        Storefront.CodeFrom(await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password));
+        using var visit = await VisitAsync();
+        var browser = visit.Browser;
+        await visit.CodeAsync(Pkce.Create());
 
         var answer = await browser.OpenAsync((Storefront.Authorization(Pkce.Create(), state: "s") with { RedirectUri = redirectUri }).At(browser.Origin));
 
-        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.Null(answer.Location);
-        Assert.Single(answer.Trail);
+        AssertRefusedByTheIssuer(answer, "The specified 'redirect_uri' is not valid for this client application.");
+    }
+
+    /// <summary>A client that accepts only HTML is told of the refusal too, rather than meeting a server error.</summary>
+    [Fact]
+    public async Task ARefusedAuthorizationRequestFromAClientThatAcceptsOnlyHtmlIsA400()
+    {
+        using var client = Users.As(Caller.Anonymous);
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var response = await client.GetAsync(
+            (Storefront.Authorization(Pkce.Create(), state: "s") with { RedirectUri = "https://attacker.test/signed-in" }).At(client.BaseAddress!), Cancellation);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"Expected 400, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Cancellation)}");
+        Assert.Null(response.Headers.Location);
     }
 
     [Theory]
@@ -241,8 +248,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [InlineData("état-Ünïcode-✓")]
     public async Task TheStateComesBackExactlyAsSent(string state)
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
 
         var back = await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password, state);
 
@@ -253,8 +260,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARequestWithoutAStateGetsNoneBack()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
 
         var back = await Storefront.SignInAsync(browser, Pkce.Create(), person.Email, Password, state: null);
 
@@ -266,10 +273,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task ARefreshTokenUsedAgainAfterRotationIsRefusedAndItsSuccessorIsRevoked()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var first = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var client = visit.Issuer;
+        var first = await visit.SignInAsync();
         var successor = await (await Storefront.RefreshAsync(client, first.RefreshToken!)).ReadTokensAsync();
 
         var reused = await Storefront.RefreshAsync(client, first.RefreshToken!);
@@ -281,8 +287,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task TheSignInFormPostedWithoutItsAntiforgeryTokenIsRefusedAndSignsNobodyIn()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var signIn = await browser.OpenAsync(Storefront.Authorization(Pkce.Create(), state: "s").At(browser.Origin));
 
         var answer = await browser.SubmitAsync(signIn.Form("Sign in"),
@@ -300,13 +306,16 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     [Fact]
     public async Task TheSignInPageDoesNotSendThePersonToAnotherSite()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
+        using var visit = await VisitAsync();
+        var (person, browser, _) = visit;
         var signIn = await browser.OpenAsync($"{SignInPath}?ReturnUrl={Uri.EscapeDataString("https://attacker.test/")}");
 
         var answer = await browser.SubmitAsync(signIn.Form("Sign in"), new Dictionary<string, string> { ["Email"] = person.Email, ["Password"] = Password });
 
         Assert.All(answer.Trail, step => Assert.NotEqual("attacker.test", step.Location?.Host));
+        // Signed in all the same, on the issuer's own account page.
+        Assert.Equal((HttpStatusCode.OK, browser.Origin.Host), (answer.Status, answer.Url.Host));
+        Assert.NotNull(browser.CookieNamed(SessionCookie));
     }
 
     /// <summary>
@@ -419,8 +428,9 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
             Strings(discovery, "grant_types_supported").Order());
         Assert.Equal(["code"], Strings(discovery, "response_types_supported"));
         Assert.Equal(["S256"], Strings(discovery, "code_challenge_methods_supported"));
-        Assert.Equal(new Uri(new Uri(ShopIdentity.Issuer), ShopIdentity.AuthorizationPath).AbsoluteUri, discovery.GetProperty("authorization_endpoint").GetString());
-        Assert.Equal(new Uri(new Uri(ShopIdentity.Issuer), ShopIdentity.EndSessionPath).AbsoluteUri, discovery.GetProperty("end_session_endpoint").GetString());
+        // Each endpoint at the address the document was read from.
+        Assert.Equal(new Uri(client.BaseAddress!, ShopIdentity.AuthorizationPath).AbsoluteUri, discovery.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal(new Uri(client.BaseAddress!, ShopIdentity.EndSessionPath).AbsoluteUri, discovery.GetProperty("end_session_endpoint").GetString());
     }
 
     [Fact]
@@ -441,12 +451,11 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
     }
 
     [Fact]
-    public async Task AChangedPasswordRevokesTheRefreshTokens()
+    public async Task AChangedPasswordRevokesTheRefreshTokensAndEndsTheSession()
     {
-        var person = await Users.RegisterAsync(password: Password);
-        using var browser = Browser();
-        using var client = Users.As(Caller.Anonymous);
-        var tokens = await Storefront.SignInForTokensAsync(browser, client, person.Email, Password);
+        using var visit = await VisitAsync();
+        var (_, browser, client) = visit;
+        var tokens = await visit.SignInAsync();
 
         using var asPerson = WithToken(tokens.AccessToken);
         var changed = await asPerson.PutAsJsonAsync("/users/me/password",
@@ -454,6 +463,8 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
 
         Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
         Assert.Equal("invalid_grant", await (await Storefront.RefreshAsync(client, tokens.RefreshToken!)).ReadOAuthErrorAsync());
+        var again = await browser.OpenAsync(Storefront.Authorization(Pkce.Create(), state: "again").At(browser.Origin));
+        Assert.True(again.HasForm("Sign in"), $"{again}: {again.Text}");
     }
 
     /// <summary>
@@ -468,10 +479,42 @@ public sealed class AuthorizationCodeTests(AuthorizationCodeTests.Issuer issuer)
         Assert.DoesNotContain("code", answer.RedirectParameters.Keys);
     }
 
+    /// <summary>
+    /// The issuer answered the authorization request itself, at once, with a 400 problem naming the OAuth error and
+    /// <paramref name="detail"/>: the browser is sent nowhere, so no code leaves it.
+    /// </summary>
+    private static void AssertRefusedByTheIssuer(BrowserPage answer, string detail)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Null(answer.Location);
+        Assert.Single(answer.Trail);
+        var problem = JsonDocument.Parse(answer.Body).RootElement;
+        Assert.Equal("invalid_request", problem.GetProperty("error").GetString());
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
+    }
+
     private static IEnumerable<string> Strings(JsonElement document, string property) =>
         document.GetProperty(property).EnumerateArray().Select(item => item.GetString()!);
 
     private BrowserSession Browser() => BrowserSession.InProcess(Users.Server);
+
+    /// <summary>A person with an account of their own, at a browser of their own, and the application's client of the token endpoint.</summary>
+    private async Task<Visit> VisitAsync() => new(await Users.RegisterAsync(password: Password), Browser(), Users.As(Caller.Anonymous));
+
+    private sealed record Visit(UserDto Person, BrowserSession Browser, HttpClient Issuer) : IDisposable
+    {
+        /// <summary>Signs in to the storefront on the sign-in page, and redeems the code for tokens.</summary>
+        public Task<TokenSet> SignInAsync() => Storefront.SignInForTokensAsync(Browser, Issuer, Person.Email, Password);
+
+        /// <summary>Signs in to the storefront on the sign-in page, asking with <paramref name="pkce"/>, and answers the code it is sent back with.</summary>
+        public async Task<string> CodeAsync(Pkce pkce) => Storefront.CodeFrom(await Storefront.SignInAsync(Browser, pkce, Person.Email, Password));
+
+        public void Dispose()
+        {
+            Browser.Dispose();
+            Issuer.Dispose();
+        }
+    }
 
     /// <summary>The person's record, as they read it with <paramref name="accessToken"/>.</summary>
     private async Task<UserDto> RecordAsync(string accessToken, object id)
