@@ -1,16 +1,19 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Shop.AppHost.Postgres;
+using Shop.ServiceDefaults.Security;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Deployment;
 
 /// <summary>
 /// The edge of deploy/kubernetes, as the production overlay renders it: who may reach whom, the one way in from outside
-/// (HTTPS, with HSTS, from an ingress controller the services alone trust for the client's address), and a database role
-/// of its own for each service.
+/// (HTTPS, with HSTS, from an ingress controller the services alone trust for the client's address), signing in there
+/// (the issuer at the Ingress's host, the browser's sign-in routed, the password grant off), and a database role of its
+/// own for each service.
 /// </summary>
 public sealed partial class KubernetesEdgeTests
 {
@@ -107,6 +110,98 @@ public sealed partial class KubernetesEdgeTests
         Assert.DoesNotContain(routes.Keys, path => path.StartsWith("/reservations", StringComparison.Ordinal)
             || path.StartsWith("/signing-keys", StringComparison.Ordinal) || path == "/");
     }
+
+    [Fact]
+    public async Task TheIngressTakesABrowserThroughSignInAtTheUsersServiceAndLetsNothingElseOfItsOut()
+    {
+        var ingress = Assert.Single((await KubernetesManifests.RenderAsync()).OfType<V1Ingress>());
+
+        string[] signIn =
+        [
+            ShopIdentity.AuthorizationPath, ShopIdentity.TokenPath, ShopIdentity.EndSessionPath,
+            "/account/signin", "/account/register", "/account/signedout", "/.well-known/openid-configuration", "/.well-known/jwks"
+        ];
+        Assert.All(signIn, path => Assert.Equal(ShopServices.Users, RouteOf(ingress, path)));
+        Assert.All(["/signing-keys", "/signing-keys/1", "/connect/authorize/more", "/accounts", "/reservations/1", "/"],
+            path => Assert.Null(RouteOf(ingress, path)));
+    }
+
+    [Fact]
+    public async Task EveryServiceNamesTheIngressHttpsHostAsTheIssuer()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        var ingress = Assert.Single(rendered.OfType<V1Ingress>());
+        var host = Assert.Single(ingress.Spec.Rules).Host;
+        Assert.Contains(host, Assert.Single(ingress.Spec.Tls).Hosts);
+
+        foreach (var service in ShopServices.All)
+        {
+            var issuer = rendered.ValueOf(Assert.Single(rendered.DeploymentOf(service).ContainerOf().Env,
+                variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.IssuerSetting)));
+
+            Assert.Equal($"https://{host}/", issuer);
+            // As the service reads it: the address its tokens name, unchanged.
+            Assert.Equal(issuer, IssuerAddress.Get(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [ShopIdentity.IssuerSetting] = issuer }).Build()).AbsoluteUri);
+        }
+    }
+
+    [Fact]
+    public async Task NoOneSignsInWithThePasswordGrantInProduction()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+
+        foreach (var service in ShopServices.All)
+        {
+            var container = rendered.DeploymentOf(service).ContainerOf();
+            var passwordGrant = container.Env.Where(variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting))
+                .Select(variable => rendered.ValueOf(variable));
+            // The users service, which grants tokens, is told so; the others have no grant to turn off.
+            Assert.Equal(service == ShopServices.Users ? ["false"] : [], passwordGrant);
+            AssertProductionOnly(service, container);
+        }
+    }
+
+    [Fact]
+    public async Task TheBaseTurnsOnNothingThatProductionMustNotHave()
+    {
+        var rendered = await KubernetesManifests.RenderAsync(KubernetesManifests.Base);
+
+        Assert.Empty(rendered.OfType<V1Ingress>());
+        foreach (var service in ShopServices.All)
+        {
+            var container = rendered.DeploymentOf(service).ContainerOf();
+            AssertProductionOnly(service, container);
+            Assert.DoesNotContain(container.Env, variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting)
+                && !string.Equals(rendered.ValueOf(variable), "false", StringComparison.OrdinalIgnoreCase));
+            // Without a public host the tokens name the users service's name inside the cluster, which no one outside can claim.
+            Assert.Equal(ShopIdentity.Issuer, rendered.ValueOf(Assert.Single(container.Env,
+                variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.IssuerSetting))));
+        }
+    }
+
+    /// <summary>
+    /// The service runs in Production, where the password grant and the API reference are off by default, with no
+    /// browser client registered (the API reference's is the developer's) and no variables from elsewhere.
+    /// </summary>
+    private static void AssertProductionOnly(string service, V1Container container)
+    {
+        Assert.True(container.EnvFrom is null or { Count: 0 }, $"{service} takes variables from elsewhere.");
+        Assert.DoesNotContain(container.Env, variable => variable.Name is "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT"
+            || variable.Name.StartsWith("Identity__Applications__", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The service a request for <paramref name="path"/> reaches through the Ingress, as Kubernetes matches its paths: an
+    /// Exact path whole, a Prefix path by whole segments, the longest match first; null when none matches.
+    /// </summary>
+    private static string? RouteOf(V1Ingress ingress, string path) =>
+        ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths)
+            .Where(route => route.PathType == "Exact" ? route.Path == path : Segments(route.Path).SequenceEqual(Segments(path).Take(Segments(route.Path).Length)))
+            .OrderByDescending(route => route.Path.TrimEnd('/').Length).ThenBy(route => route.PathType == "Exact" ? 0 : 1)
+            .FirstOrDefault()?.Backend.Service.Name;
+
+    private static string[] Segments(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
     public async Task EachServiceTrustsOnlyTheIngressNetworkForTheClientsAddressAndNoneBelievesEveryPeer()

@@ -12,8 +12,11 @@ namespace Shop.Tests.Deployment;
 /// </summary>
 public sealed partial class KubernetesTests
 {
-    /// <summary>Variables a Deployment sets that the AppHost leaves to the platform.</summary>
-    private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME", KubernetesManifests.TrustedProxiesVariable];
+    /// <summary>
+    /// Variables a Deployment sets that the AppHost leaves to the platform, or, for the password grant, to the service's
+    /// default, which the production overlay states.
+    /// </summary>
+    private static readonly string[] OwnVariables = ["OTEL_SERVICE_NAME", KubernetesManifests.TrustedProxiesVariable, AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting)];
 
     [Fact]
     public async Task EachServiceHasSeveralReplicasAServiceAndADisruptionBudget()
@@ -127,18 +130,28 @@ public sealed partial class KubernetesTests
             {
                 var variable = deployed[name];
                 var reference = ManifestReference().Match(value);
-                var (expectedValue, expectedSecretKey) = !reference.Success ? (value, null)
+                var resource = reference.Groups["resource"].Value;
+                var (expectedValue, expectedSecretKey, expectedSettingKey) = !reference.Success ? (value, null, null)
                     : reference.Groups["property"].Value switch
                     {
                         // A connection string or a secret parameter: the operator's, from the Secret, under the resource's name.
-                        "connectionString" or "value" => ((string?)null, reference.Groups["resource"].Value),
+                        "connectionString" => ((string?)null, resource, (string?)null),
+                        "value" when AspireManifest.IsSecret(resources[resource]!) => (null, resource, null),
+                        // A parameter that is no secret: the deployment's, from the ConfigMap of settings, under its name.
+                        "value" => (null, null, resource),
                         // Another service's address: its Kubernetes Service.
-                        "bindings.http.url" => ($"http://{reference.Groups["resource"].Value}", null),
-                        "bindings.http.targetPort" => (container.Ports.Single(p => p.Name == "http").ContainerPort.ToString(CultureInfo.InvariantCulture), null),
+                        "bindings.http.url" => ($"http://{resource}", null, null),
+                        "bindings.http.targetPort" => (container.Ports.Single(p => p.Name == "http").ContainerPort.ToString(CultureInfo.InvariantCulture), null, null),
                         var other => throw new InvalidOperationException($"{service}'s {name} is {value}: no rule says how Kubernetes gives {other}.")
                     };
-                Assert.True(variable.Value == expectedValue && variable.ValueFrom?.SecretKeyRef?.Key == expectedSecretKey,
-                    $"{service}'s {name} is '{variable.Value}' (secret key '{variable.ValueFrom?.SecretKeyRef?.Key}') in Kubernetes; the AppHost gives '{value}'.");
+                Assert.True(variable.Value == expectedValue && variable.ValueFrom?.SecretKeyRef?.Key == expectedSecretKey
+                    && variable.ValueFrom?.ConfigMapKeyRef?.Key == expectedSettingKey,
+                    $"{service}'s {name} is '{variable.Value}' (secret key '{variable.ValueFrom?.SecretKeyRef?.Key}', setting '{variable.ValueFrom?.ConfigMapKeyRef?.Key}') " +
+                    $"in Kubernetes; the AppHost gives '{value}'.");
+                if (expectedSettingKey is not null)
+                {
+                    Assert.False(string.IsNullOrEmpty(rendered.ValueOf(variable)), $"{service}'s {name} is given no value.");
+                }
             }
 
             foreach (var address in published.Values.Select(v => ManifestReference().Match(v)).Where(m => m.Groups["property"].Value == "bindings.http.url"))
@@ -176,7 +189,8 @@ public sealed partial class KubernetesTests
         return peaks;
     }
 
-    [GeneratedRegex(@"password|secret|connectionstrings", RegexOptions.IgnoreCase)]
+    /// <summary>A variable that names a password, a secret or a connection string; the password grant's switch is no secret.</summary>
+    [GeneratedRegex(@"password(?!grant)|secret|connectionstrings", RegexOptions.IgnoreCase)]
     private static partial Regex SecretVariable();
 
     [GeneratedRegex(@"^\{(?<resource>[a-z0-9-]+)\.(?<property>[a-zA-Z.]+)\}$")]

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using k8s.Models;
 using Shop.AppHost.Postgres;
 using Shop.Tests.Infrastructure;
 using Shop.Tests.Infrastructure.InProcess;
@@ -42,7 +41,7 @@ public sealed class ProductionRunTests
         };
         var ports = ShopServices.All.ToDictionary(service => service, _ => LoopbackPort.Free());
 
-        var services = ShopServices.All.Select(service => Start(service, rendered.DeploymentOf(service).ContainerOf(), secret, ports)).ToList();
+        var services = ShopServices.All.Select(service => Start(service, rendered, secret, ports)).ToList();
         try
         {
             foreach (var service in ShopServices.All)
@@ -80,11 +79,13 @@ public sealed class ProductionRunTests
 
     /// <summary>
     /// Starts <paramref name="service"/>'s built assembly with the container's variables only, in Production (the
-    /// Deployment sets no environment); the Secret's keys become their values, the Services' names local addresses.
+    /// Deployment sets no environment); the Secret's keys become their values, the ConfigMap's keys theirs, the Services'
+    /// names local addresses.
     /// </summary>
     private static (Process Process, StringBuilder Output) Start(
-        string service, V1Container container, IReadOnlyDictionary<string, string> secret, IReadOnlyDictionary<string, int> ports)
+        string service, IReadOnlyList<object> rendered, IReadOnlyDictionary<string, string> secret, IReadOnlyDictionary<string, int> ports)
     {
+        var container = rendered.DeploymentOf(service).ContainerOf();
         var project = KubernetesManifests.Projects[service];
         var output = Repository.OutputOf(project);
         var start = new ProcessStartInfo(Shell.Dotnet, [Path.Combine(output, project + ".dll")])
@@ -102,7 +103,7 @@ public sealed class ProductionRunTests
                 ? secret[reference.Key]
                 : ports.FirstOrDefault(p => variable.Value == $"http://{p.Key}") is { Key: not null } address
                     ? $"http://127.0.0.1:{address.Value}"
-                    : variable.Value;
+                    : rendered.ValueOf(variable);
         }
 
         // The pod's port is 8080 in every pod; here the three share one machine.

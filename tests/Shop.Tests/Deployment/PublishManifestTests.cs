@@ -10,10 +10,6 @@ namespace Shop.Tests.Deployment;
 /// </summary>
 public sealed partial class PublishManifestTests
 {
-    private static readonly string IssuerVariable = ShopIdentity.IssuerSetting.Replace(":", "__", StringComparison.Ordinal);
-
-    private static readonly string PasswordGrantVariable = ShopIdentity.PasswordGrantSetting.Replace(":", "__", StringComparison.Ordinal);
-
     [Fact]
     public async Task TheManifestIsTheSameOnAMachineWithoutRedisOrPostgresAndWithOtherSettings()
     {
@@ -63,7 +59,7 @@ public sealed partial class PublishManifestTests
                 $"Host={{{ShopResources.Postgres}.bindings.tcp.host}};Port={{{ShopResources.Postgres}.bindings.tcp.port}};Username={database};Password={{{database}-password.value}};Database={database}",
                 resources[database]!["connectionString"]!.GetValue<string>());
             Assert.Equal("parameter.v0", TypeOf(resources[$"{database}-password"]!));
-            Assert.True(IsSecret(resources[$"{database}-password"]!), $"{database}-password is not a secret parameter.");
+            Assert.True(AspireManifest.IsSecret(resources[$"{database}-password"]!), $"{database}-password is not a secret parameter.");
         });
         Assert.All(ShopServices.All, service => Assert.DoesNotContain(AspireManifest.EnvironmentOf(resources, service),
             variable => variable.Value.Contains($"{{{ShopResources.Postgres}.connectionString}}", StringComparison.Ordinal)));
@@ -97,7 +93,7 @@ public sealed partial class PublishManifestTests
                     // secret one, but for the issuer's public address, which every browser sees.
                     if (TypeOf(resources[name]!) == "parameter.v0")
                     {
-                        Assert.True(IsSecret(resources[name]!) || name == ShopResources.IdentityIssuer, $"{name} is not a secret parameter.");
+                        Assert.True(AspireManifest.IsSecret(resources[name]!) || name == ShopResources.IdentityIssuer, $"{name} is not a secret parameter.");
                         Assert.False(resources[name]!["inputs"]!["value"]!.AsObject().ContainsKey("value"), $"{name} is written in the manifest.");
                     }
                 }
@@ -113,20 +109,18 @@ public sealed partial class PublishManifestTests
         // Only the operator knows the public https host: the manifest asks for it, with nothing to fall back on.
         var issuer = resources[ShopResources.IdentityIssuer]!;
         Assert.Equal("parameter.v0", TypeOf(issuer));
-        Assert.False(IsSecret(issuer), "The issuer's address, which every browser sees, is kept as a secret.");
+        Assert.False(AspireManifest.IsSecret(issuer), "The issuer's address, which every browser sees, is kept as a secret.");
         Assert.Equal(["type"], issuer["inputs"]!["value"]!.AsObject().Select(input => input.Key));
         foreach (var service in ShopServices.All)
         {
             var environment = AspireManifest.EnvironmentOf(resources, service);
-            Assert.Equal($"{{{ShopResources.IdentityIssuer}.value}}", environment[IssuerVariable]);
+            Assert.Equal($"{{{ShopResources.IdentityIssuer}.value}}", environment[AspireManifest.VariableOf(ShopIdentity.IssuerSetting)]);
             // The API reference's client is the developer's, registered where the AppHost runs the shop; the password
             // grant is left to the service's own default, off outside Development.
             Assert.DoesNotContain(environment.Keys, variable => variable.StartsWith("Identity__Applications__", StringComparison.Ordinal)
-                || variable == PasswordGrantVariable);
+                || variable == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting));
         }
     }
-
-    private static bool IsSecret(JsonNode parameter) => parameter["inputs"]!["value"]!["secret"]?.GetValue<bool>() ?? false;
 
     private static string TypeOf(JsonNode resource) => resource["type"]!.GetValue<string>();
 

@@ -35,6 +35,12 @@ public static class AspireManifest
     /// <summary>The resources of a manifest, by name.</summary>
     public static JsonObject ResourcesOf(string manifest) => JsonNode.Parse(manifest)!["resources"]!.AsObject();
 
+    /// <summary>The variable a setting reaches a service by: <c>Identity:Issuer</c> as <c>Identity__Issuer</c>.</summary>
+    public static string VariableOf(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>Whether a parameter of the manifest is a secret one.</summary>
+    public static bool IsSecret(JsonNode parameter) => parameter["inputs"]!["value"]!["secret"]?.GetValue<bool>() ?? false;
+
     /// <summary>The environment a resource of the manifest gets, by variable.</summary>
     public static IReadOnlyDictionary<string, string> EnvironmentOf(JsonObject resources, string resource) =>
         resources[resource]!["env"]!.AsObject().ToDictionary(variable => variable.Key, variable => variable.Value!.GetValue<string>());

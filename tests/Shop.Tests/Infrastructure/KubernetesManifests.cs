@@ -8,6 +8,9 @@ public static class KubernetesManifests
 {
     public const string Overlay = "deploy/kubernetes/overlays/production";
 
+    /// <summary>What every deployment of the shop starts from, and what an overlay without settings of its own gets.</summary>
+    public const string Base = "deploy/kubernetes/base";
+
     /// <summary>The project each service's image is built from.</summary>
     public static readonly IReadOnlyDictionary<string, string> Projects = new Dictionary<string, string>
     {
@@ -25,18 +28,24 @@ public static class KubernetesManifests
     /// <summary>The namespace the production overlay deploys to.</summary>
     public const string Namespace = "shop";
 
-    /// <summary>Renders the production overlay with <c>kubectl kustomize</c>; skipped, saying so, where kubectl is missing.</summary>
-    public static async Task<IReadOnlyList<object>> RenderAsync() => KubernetesYaml.LoadAllFromString(await RenderTextAsync());
+    /// <summary>Renders the production overlay (or <paramref name="directory"/>) with <c>kubectl kustomize</c>; skipped, saying so, where kubectl is missing.</summary>
+    public static async Task<IReadOnlyList<object>> RenderAsync(string directory = Overlay) => KubernetesYaml.LoadAllFromString(await RenderTextAsync(directory));
 
-    /// <summary>The production overlay as <c>kubectl kustomize</c> renders it, as text.</summary>
-    public static async Task<string> RenderTextAsync()
+    /// <summary>The production overlay (or <paramref name="directory"/>) as <c>kubectl kustomize</c> renders it, as text.</summary>
+    public static async Task<string> RenderTextAsync(string directory = Overlay)
     {
         var kubectl = Shell.Find("kubectl");
         Assert.SkipWhen(kubectl is null, "Rendering deploy/kubernetes needs kubectl (its kustomize is built in), which this machine lacks.");
-        var run = await Shell.RunAsync(kubectl!, ["kustomize", Overlay]);
-        Assert.True(run.ExitCode == 0, $"kubectl kustomize {Overlay} failed:\n{run.Errors}");
+        var run = await Shell.RunAsync(kubectl!, ["kustomize", directory]);
+        Assert.True(run.ExitCode == 0, $"kubectl kustomize {directory} failed:\n{run.Errors}");
         return run.Output;
     }
+
+    /// <summary>The value a container is given for <paramref name="variable"/>: its own, or its ConfigMap's; null for a secret.</summary>
+    public static string? ValueOf(this IReadOnlyList<object> rendered, V1EnvVar variable) =>
+        variable.ValueFrom?.ConfigMapKeyRef is { } reference
+            ? Assert.Single(rendered.OfType<V1ConfigMap>(), map => map.Metadata.Name == reference.Name).Data[reference.Key]
+            : variable.Value;
 
     /// <summary>A pod of the service's Deployment, with its labels and named ports, as network policies see it.</summary>
     public static PolicyPeer PodOf(this IReadOnlyList<object> rendered, string service)
