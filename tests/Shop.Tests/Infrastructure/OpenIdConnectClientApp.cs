@@ -35,7 +35,7 @@ public sealed class OpenIdConnectClientApp : IAsyncDisposable
     public const string ClientId = "oidc-client-test";
 
     /// <summary>The home page's elements a test reads: whom the ID token names, and what the orders service answered.</summary>
-    public const string NameElement = "name", EmailElement = "email", OrdersStatusElement = "orders-status", OrdersElement = "orders";
+    public const string NameElement = "name", EmailElement = "email", OrdersStatusElement = "orders-status", OrdersElement = "order-ids";
 
     private const string SignOutPath = "/signout";
     private const string SignedOutPath = "/signed-out";
