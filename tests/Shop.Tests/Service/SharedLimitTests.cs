@@ -10,6 +10,7 @@ namespace Shop.Tests.Service;
 /// share; while the cache is away, each counts alone to the same limit, so the limit holds per replica, never lifted.
 /// Both run on one clock that only the test moves, so that every attempt falls in one window however slow the machine.
 /// </summary>
+[Collection(SharedLimitCollection.Name)]
 public sealed class SharedLimitTests
 {
     private const int PerAddress = 5;
@@ -87,4 +88,15 @@ public sealed class SharedLimitTests
         using var client = replica.As(Caller.Anonymous);
         return await client.GetStringAsync("/health", TestContext.Current.CancellationToken) == "Healthy";
     }, "The replica did not reach its cache.");
+}
+
+/// <summary>
+/// The shared limit runs alone, after the tests that run at once: beside the whole suite (the topology's processes
+/// among them) a cache call of one replica has been seen to fail, after which that replica counts alone, as it should
+/// while its cache is away; beside <c>stress-ng --cpu 2</c> alone it passes.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SharedLimitCollection
+{
+    public const string Name = "Shared sign-in limit, alone";
 }
