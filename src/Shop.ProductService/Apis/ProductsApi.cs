@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Shop.ServiceDefaults.Errors;
+using Shop.ServiceDefaults.Input;
 
 namespace Shop.ProductService.Apis;
 
@@ -25,9 +26,20 @@ public static class ProductsApi
         return app;
     }
 
+    /// <summary>A page of products in the order they were created; with <c>search</c>, only those whose name contains it.</summary>
     public static async Task<Ok<Page<ProductResponse>>> ListProducts(
-        [AsParameters] PageRequest page, ProductsDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Products.OrderBy(p => p.Id).ToPageAsync(page, ProductMapping.ToResponse, cancellationToken));
+        [AsParameters] ProductQuery query, [AsParameters] PageRequest page, ProductsDbContext db, CancellationToken cancellationToken)
+    {
+        IQueryable<Product> products = db.Products;
+        if (TextRules.Nfc(query.Search)?.Trim() is { Length: > 0 } term)
+        {
+            // Contains is a substring search (instr, strpos), not a LIKE pattern, so % and _ stand for themselves; the
+            // database lower-cases both sides, so that name and term fold alike whatever it takes for a letter's case.
+            products = products.Where(p => p.Name.ToLower().Contains(EF.Parameter(term).ToLower()));
+        }
+
+        return TypedResults.Ok(await products.OrderBy(p => p.Id).ToPageAsync(page, ProductMapping.ToResponse, cancellationToken));
+    }
 
     public static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetProduct(
         int id, HttpResponse response, ProductsDbContext db, CancellationToken cancellationToken) =>

@@ -28,6 +28,17 @@ public sealed record ProductRequest
     public required int Stock { get; init; }
 }
 
+/// <summary>The query of <c>GET /products</c>: optionally only the products whose name contains <see cref="Search"/>.</summary>
+public sealed record ProductQuery
+{
+    /// <summary>
+    /// Found anywhere in the name, ignoring case and the spaces around it; every character stands for itself (<c>%</c> and
+    /// <c>_</c> too). Empty or left out: every product.
+    /// </summary>
+    [StringLength(ProductRules.MaxSearchLength), PlainText]
+    public string? Search { get; init; }
+}
+
 public static class ProductMapping
 {
     /// <summary>The product as the API shows it.</summary>
@@ -47,6 +58,7 @@ public static class ProductRules
     public const int MaxSkuLength = 32;
     public const string SkuPattern = "^[A-Z0-9-]+$";
     public const int MaxNameLength = 200;
+    public const int MaxSearchLength = 100;
     public const string MaxPrice = "1000000";
     public const string CurrencyPattern = "^[A-Z]{3}$";
     public const int MaxStock = 1_000_000;

@@ -67,7 +67,7 @@ public sealed class DocumentationTests(SharedTopologyFixture fixture) : SharedTo
     public static TheoryData<string, string> HttpFiles() => new()
     {
         { "src/Shop.UserService/Shop.UserService.http", "201 200 200 403 200 204 200 204" },
-        { "src/Shop.ProductService/Shop.ProductService.http", "200 200 201 200 200 204" },
+        { "src/Shop.ProductService/Shop.ProductService.http", "200 200 201 200 200 200 204" },
         { "src/Shop.OrderService/Shop.OrderService.http", "201 200 201 200 200 200" }
     };
 
