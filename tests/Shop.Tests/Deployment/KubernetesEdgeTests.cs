@@ -11,9 +11,9 @@ namespace Shop.Tests.Deployment;
 
 /// <summary>
 /// The edge of deploy/kubernetes, as the production overlay renders it: who may reach whom, the one way in from outside
-/// (HTTPS, with HSTS, from an ingress controller the services alone trust for the client's address), signing in there
-/// (the issuer at the Ingress's host, the browser's sign-in routed, the password grant off), and a database role of its
-/// own for each service.
+/// (HTTPS, with HSTS, to the web app alone, which trusts the ingress controller for the client's address as the services
+/// trust the web app), signing in there (the issuer at the Ingress's host, the web app registered with its addresses
+/// there, the password grant off), and a database role of its own for each service and the web app.
 /// </summary>
 public sealed partial class KubernetesEdgeTests
 {
@@ -26,9 +26,13 @@ public sealed partial class KubernetesEdgeTests
 
     private static readonly PolicyPeer Dns = new("kube-system", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" }, new Dictionary<string, int>());
 
-    /// <summary>Which services each service calls, as the AppHost wires them (and products fetches the signing keys from users).</summary>
+    /// <summary>
+    /// Which services the web app and each service call, as the AppHost wires them (the web app forwards to all three, and
+    /// products fetches the signing keys from users).
+    /// </summary>
     private static readonly Dictionary<string, string[]> Calls = new()
     {
+        [ShopServices.Web] = [.. ShopServices.All],
         [ShopServices.Users] = [],
         [ShopServices.Products] = [ShopServices.Users],
         [ShopServices.Orders] = [ShopServices.Users, ShopServices.Products]
@@ -46,20 +50,23 @@ public sealed partial class KubernetesEdgeTests
     }
 
     [Fact]
-    public async Task OnlyTheIngressControllerAndTheServicesThatCallThemReachTheServices()
+    public async Task TheIngressControllerReachesTheWebAppAloneAndOnlyTheWebAppAndTheServicesThatCallThemReachTheServices()
     {
         var rendered = await KubernetesManifests.RenderAsync();
         var policies = new NetworkPolicies([.. rendered.OfType<V1NetworkPolicy>()]);
         var job = PolicyPeer.Pod(KubernetesManifests.Namespace, "database-roles");
 
-        foreach (var service in ShopServices.All)
+        var web = rendered.PodOf(ShopServices.Web);
+        Assert.True(policies.Allow(IngressController, web, HttpPort), "The ingress controller cannot reach the web app.");
+        Assert.False(policies.Allow(IngressController, web, 9090), "The ingress controller reaches the web app on a port it does not serve.");
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var pod = rendered.PodOf(service);
-            Assert.True(policies.Allow(IngressController, pod, HttpPort), $"The ingress controller cannot reach {service}.");
-            Assert.False(policies.Allow(IngressController, pod, 9090), $"The ingress controller reaches {service} on a port it does not serve.");
+            Assert.True(service == ShopServices.Web == policies.Allow(IngressController, pod, HttpPort),
+                $"The ingress controller {(service == ShopServices.Web ? "cannot reach" : "reaches")} {service}.");
             Assert.False(policies.Allow(OtherPodOfTheCluster, pod, HttpPort), $"A pod of another namespace reaches {service}.");
             Assert.False(policies.Allow(job, pod, HttpPort), $"The database-roles Job reaches {service}.");
-            foreach (var caller in ShopServices.All)
+            foreach (var caller in KubernetesManifests.Deployments)
             {
                 Assert.True(Calls[caller].Contains(service) == policies.Allow(rendered.PodOf(caller), pod, HttpPort),
                     $"{caller} {(Calls[caller].Contains(service) ? "cannot reach" : "reaches")} {service}.");
@@ -74,7 +81,7 @@ public sealed partial class KubernetesEdgeTests
         var policies = new NetworkPolicies([.. rendered.OfType<V1NetworkPolicy>()]);
         var cacheUsers = new[] { ShopServices.Users, ShopServices.Orders };
 
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var pod = rendered.PodOf(service);
             Assert.True(policies.Allow(pod, Dns, 53, "UDP") && policies.Allow(pod, Dns, 53), $"{service} cannot look names up.");
@@ -92,7 +99,7 @@ public sealed partial class KubernetesEdgeTests
     }
 
     [Fact]
-    public async Task TheIngressServesThePublicApisOverHttpsOnlyAndKeepsTheInternalOnesIn()
+    public async Task TheIngressSendsEveryPathOverHttpsToTheWebAppAlone()
     {
         var rendered = await KubernetesManifests.RenderAsync();
 
@@ -101,40 +108,45 @@ public sealed partial class KubernetesEdgeTests
         Assert.False(string.IsNullOrEmpty(tls.SecretName));
         Assert.All(ingress.Spec.Rules, rule => Assert.Contains(rule.Host, tls.Hosts));
         Assert.Equal("true", ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"]);
+        Assert.Null(ingress.Spec.DefaultBackend);
 
-        var routes = ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths)
-            .ToDictionary(path => path.Path, path => (path.Backend.Service.Name, Port: path.Backend.Service.Port.Name));
-        Assert.Equal(ShopServices.All.Order(), routes.Values.Select(route => route.Name).Distinct().Order());
-        Assert.All(routes.Values, route => Assert.Equal("http", route.Port));
-        Assert.Equal(ShopServices.Users, routes[ShopIdentity.TokenPath].Name);
-        Assert.DoesNotContain(routes.Keys, path => path.StartsWith("/reservations", StringComparison.Ordinal)
-            || path.StartsWith("/signing-keys", StringComparison.Ordinal) || path == "/");
-    }
-
-    [Fact]
-    public async Task TheIngressTakesABrowserThroughSignInAtTheUsersServiceAndLetsNothingElseOfItsOut()
-    {
-        var ingress = Assert.Single((await KubernetesManifests.RenderAsync()).OfType<V1Ingress>());
-
-        string[] signIn =
+        var backends = ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths).Select(path => path.Backend.Service).ToList();
+        Assert.NotEmpty(backends);
+        Assert.All(backends, backend => Assert.Equal((ShopServices.Web, "http"), (backend.Name, backend.Port.Name)));
+        // The pages, the public APIs, the issuer's sign-in, and what the web app does not forward (it answers 404 for them).
+        string[] paths =
         [
-            ShopIdentity.AuthorizationPath, ShopIdentity.TokenPath, ShopIdentity.EndSessionPath,
-            "/account/signin", "/account/register", "/account/signedout", "/.well-known/openid-configuration", "/.well-known/jwks"
+            "/", "/products/1", "/basket", "/api/orders/5", ShopIdentity.AuthorizationPath, ShopIdentity.TokenPath, ShopIdentity.EndSessionPath,
+            "/account/signin", "/.well-known/openid-configuration", "/signin-oidc", "/users", "/reservations/1", "/signing-keys"
         ];
-        Assert.All(signIn, path => Assert.Equal(ShopServices.Users, RouteOf(ingress, path)));
-        Assert.All(["/signing-keys", "/signing-keys/1", "/connect/authorize/more", "/accounts", "/reservations/1", "/"],
-            path => Assert.Null(RouteOf(ingress, path)));
+        Assert.All(paths, path => Assert.Equal(ShopServices.Web, RouteOf(ingress, path)));
     }
 
     [Fact]
-    public async Task EveryServiceNamesTheIngressHttpsHostAsTheIssuer()
+    public async Task NoServiceOfTheShopIsReachableFromOutsideButThroughTheWebApp()
+    {
+        foreach (var directory in new[] { KubernetesManifests.Overlay, KubernetesManifests.Base })
+        {
+            var rendered = await KubernetesManifests.RenderAsync(directory);
+
+            Assert.All(rendered.OfType<V1Service>(), service => Assert.True(service.Spec.Type is null or "ClusterIP",
+                $"{directory}: the Service {service.Metadata.Name} is of type {service.Spec.Type}, reachable from outside the cluster."));
+            Assert.DoesNotContain(rendered.OfType<V1Ingress>().SelectMany(ingress => ingress.Spec.Rules.SelectMany(rule => rule.Http.Paths)),
+                path => path.Backend.Service.Name != ShopServices.Web);
+            Assert.All(rendered.OfType<V1Deployment>().SelectMany(deployment => deployment.Spec.Template.Spec.Containers).SelectMany(container => container.Ports ?? []),
+                port => Assert.Null(port.HostPort));
+        }
+    }
+
+    [Fact]
+    public async Task EveryServiceAndTheWebAppNameTheIngressHttpsHostAsTheIssuer()
     {
         var rendered = await KubernetesManifests.RenderAsync();
         var ingress = Assert.Single(rendered.OfType<V1Ingress>());
         var host = Assert.Single(ingress.Spec.Rules).Host;
         Assert.Contains(host, Assert.Single(ingress.Spec.Tls).Hosts);
 
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var issuer = rendered.ValueOf(Assert.Single(rendered.DeploymentOf(service).ContainerOf().Env,
                 variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.IssuerSetting)));
@@ -151,7 +163,7 @@ public sealed partial class KubernetesEdgeTests
     {
         var rendered = await KubernetesManifests.RenderAsync();
 
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var container = rendered.DeploymentOf(service).ContainerOf();
             var passwordGrant = container.Env.Where(variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting))
@@ -163,15 +175,36 @@ public sealed partial class KubernetesEdgeTests
     }
 
     [Fact]
+    public async Task TheUsersServiceSendsPeopleBackOnlyToTheWebAppAtTheIngressHost()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        var host = Assert.Single(Assert.Single(rendered.OfType<V1Ingress>()).Spec.Rules).Host;
+        var users = rendered.DeploymentOf(ShopServices.Users).ContainerOf().Env;
+
+        var registration = users.Where(variable => variable.Name.StartsWith("Identity__Applications__", StringComparison.Ordinal))
+            .ToDictionary(variable => variable.Name["Identity__Applications__".Length..]);
+        Assert.Equal(["web__PostLogoutRedirectUris__0", "web__RedirectUris__0", "web__Secret"], registration.Keys.Order());
+        Assert.Equal($"https://{host}/signin-oidc", rendered.ValueOf(registration["web__RedirectUris__0"]));
+        Assert.Equal($"https://{host}/signout-callback-oidc", rendered.ValueOf(registration["web__PostLogoutRedirectUris__0"]));
+        // The secret the web app proves itself with, from the Secret, never written here.
+        var secret = registration["web__Secret"].ValueFrom.SecretKeyRef;
+        var websOwn = Assert.Single(rendered.DeploymentOf(ShopServices.Web).ContainerOf().Env, variable => variable.Name == "Identity__ClientSecret").ValueFrom.SecretKeyRef;
+        Assert.Equal((KubernetesManifests.SecretName, ShopResources.WebClientSecret), (secret.Name, secret.Key));
+        Assert.Equal((secret.Name, secret.Key), (websOwn.Name, websOwn.Key));
+    }
+
+    [Fact]
     public async Task TheBaseTurnsOnNothingThatProductionMustNotHave()
     {
         var rendered = await KubernetesManifests.RenderAsync(KubernetesManifests.Base);
 
         Assert.Empty(rendered.OfType<V1Ingress>());
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var container = rendered.DeploymentOf(service).ContainerOf();
             AssertProductionOnly(service, container);
+            // No public address, so no browser app to send people back to: the users service would refuse one without it.
+            Assert.DoesNotContain(container.Env, variable => variable.Name.StartsWith("Identity__Applications__", StringComparison.Ordinal));
             Assert.DoesNotContain(container.Env, variable => variable.Name == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting)
                 && !string.Equals(rendered.ValueOf(variable), "false", StringComparison.OrdinalIgnoreCase));
             // Without a public host the tokens name the users service's name inside the cluster, which no one outside can claim.
@@ -182,13 +215,14 @@ public sealed partial class KubernetesEdgeTests
 
     /// <summary>
     /// The service runs in Production, where the password grant and the API reference are off by default, with no
-    /// browser client registered (the API reference's is the developer's) and no variables from elsewhere.
+    /// browser client registered but the web app (the API reference's is the developer's) and no variables from elsewhere.
     /// </summary>
     private static void AssertProductionOnly(string service, V1Container container)
     {
         Assert.True(container.EnvFrom is null or { Count: 0 }, $"{service} takes variables from elsewhere.");
         Assert.DoesNotContain(container.Env, variable => variable.Name is "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT"
-            || variable.Name.StartsWith("Identity__Applications__", StringComparison.Ordinal));
+            || (variable.Name.StartsWith("Identity__Applications__", StringComparison.Ordinal)
+                && !variable.Name.StartsWith($"Identity__Applications__{ShopServices.Web}__", StringComparison.Ordinal)));
     }
 
     /// <summary>
@@ -204,16 +238,18 @@ public sealed partial class KubernetesEdgeTests
     private static string[] Segments(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public async Task EachServiceTrustsOnlyTheIngressNetworkForTheClientsAddressAndNoneBelievesEveryPeer()
+    public async Task TheWebAppAndEachServiceTrustOneNetworkOfProxiesForTheClientsAddressAndNoneBelievesEveryPeer()
     {
         var text = await KubernetesManifests.RenderTextAsync();
         var rendered = await KubernetesManifests.RenderAsync();
 
-        foreach (var service in ShopServices.All)
+        // The web app believes the ingress controller, and the services the web app, which passes the client's address on
+        // (one proxy each: ForwardedHeaders__ForwardLimit is left at 1).
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var trusted = Assert.Single(rendered.DeploymentOf(service).ContainerOf().Env, variable => variable.Name.StartsWith("ForwardedHeaders__", StringComparison.Ordinal));
             Assert.Equal(KubernetesManifests.TrustedProxiesVariable, trusted.Name);
-            // A network, never everyone: the service would otherwise believe any client's X-Forwarded-For.
+            // A network, never everyone: the app would otherwise believe any client's X-Forwarded-For.
             Assert.True(IPNetwork.TryParse(trusted.Value, out var network) && network.PrefixLength > 0, $"{service} trusts '{trusted.Value}'.");
         }
 
@@ -223,7 +259,7 @@ public sealed partial class KubernetesEdgeTests
     }
 
     [Fact]
-    public async Task TheDatabaseRolesJobGivesEachServiceARoleThatOwnsItsDatabaseAlone()
+    public async Task TheDatabaseRolesJobGivesEachServiceAndTheWebAppARoleThatOwnsItsDatabaseAlone()
     {
         var rendered = await KubernetesManifests.RenderAsync();
         var job = Assert.Single(rendered.OfType<V1Job>());
@@ -246,7 +282,7 @@ public sealed partial class KubernetesEdgeTests
             : new[] { Path.Combine(installation.BinDirectory, "psql") }.FirstOrDefault(File.Exists) ?? Shell.Find("psql");
         Assert.SkipWhen(psql is null, "Running the roles script needs PostgreSQL and psql installed, which this machine lacks.");
         await using var server = await StandalonePostgres.StartAsync();
-        var passwords = ShopServices.All.ToDictionary(service => service, _ => $"{Guid.NewGuid():N}'\"");
+        var passwords = KubernetesManifests.Deployments.ToDictionary(service => service, _ => $"{Guid.NewGuid():N}'\"");
         // Twice: it must be safe to run again.
         for (var run = 0; run < 2; run++)
         {
@@ -254,7 +290,7 @@ public sealed partial class KubernetesEdgeTests
             Assert.True(applied.ExitCode == 0, $"The roles script failed on run {run + 1}:\n{applied.All}");
         }
 
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             await using (var own = await OpenAsync(server, DatabaseOf(service), passwords[service], DatabaseOf(service)))
             {
@@ -262,7 +298,7 @@ public sealed partial class KubernetesEdgeTests
                 await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
             }
 
-            foreach (var other in ShopServices.All.Where(other => other != service))
+            foreach (var other in KubernetesManifests.Deployments.Where(other => other != service))
             {
                 var refused = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(server, DatabaseOf(service), passwords[service], DatabaseOf(other)));
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
@@ -281,7 +317,7 @@ public sealed partial class KubernetesEdgeTests
         return configMap.Data[file[(mount.MountPath.Length + 1)..]];
     }
 
-    /// <summary>The Deployments' connection strings name each database, and its role, after the service (usersdb for users).</summary>
+    /// <summary>The Deployments' connection strings name each database, and its role, after the service (usersdb for users, webdb for web).</summary>
     private static string DatabaseOf(string service) => service + "db";
 
     private static Dictionary<string, string?> AdminEnvironment(StandalonePostgres server, Dictionary<string, string> passwords)
@@ -296,7 +332,8 @@ public sealed partial class KubernetesEdgeTests
             ["PGDATABASE"] = "postgres",
             ["USERS_PASSWORD"] = passwords[ShopServices.Users],
             ["PRODUCTS_PASSWORD"] = passwords[ShopServices.Products],
-            ["ORDERS_PASSWORD"] = passwords[ShopServices.Orders]
+            ["ORDERS_PASSWORD"] = passwords[ShopServices.Orders],
+            ["WEB_PASSWORD"] = passwords[ShopServices.Web]
         };
     }
 

@@ -13,10 +13,11 @@ namespace Shop.Tests.Deployment;
 
 /// <summary>
 /// The three services started as the production overlay's Deployments start them, on this machine: in Production, with
-/// exactly the Deployments' variables and nothing else but the registration of the browser application people sign in
-/// to, which a deployment adds for its own, the Secret's values pointing at a PostgreSQL server without the databases
-/// and a cache of the test's own, and each Service's name at the port its service listens on here. What a cluster adds
-/// (images, pods, DNS, the Ingress) is left out; what the manifests tell the services is not.
+/// exactly the Deployments' variables (the web app's registration at the users service among them) and nothing else
+/// but the registration of the browser application the test signs in with, the Secret's values pointing at a
+/// PostgreSQL server without the databases and a cache of the test's own, and each Service's name at the port its
+/// service listens on here. What a cluster adds (images, pods, DNS, the Ingress) is left out; what the manifests tell
+/// the services is not.
 /// </summary>
 [Collection(ProductionRunCollection.Name)]
 public sealed class ProductionRunTests
@@ -40,7 +41,8 @@ public sealed class ProductionRunTests
             [ShopResources.Cache] = cache.ConnectionString,
             [ShopResources.AdminEmail] = "admin@production.test",
             [ShopResources.AdminPassword] = Guid.NewGuid().ToString("N"),
-            [ShopResources.OrdersClientSecret] = Guid.NewGuid().ToString("N")
+            [ShopResources.OrdersClientSecret] = Guid.NewGuid().ToString("N"),
+            [ShopResources.WebClientSecret] = Guid.NewGuid().ToString("N")
         };
         var ports = ShopServices.All.ToDictionary(service => service, _ => LoopbackPort.Free());
 
@@ -116,7 +118,7 @@ public sealed class ProductionRunTests
                     : rendered.ValueOf(variable);
         }
 
-        // The browser applications, registered as a deployment registers its own (the overlay registers none).
+        // The test's browser applications, registered beside the web app the overlay registers.
         if (service == ShopServices.Users)
         {
             foreach (var (setting, value) in BrowserApp.Registrations)

@@ -61,7 +61,8 @@ public sealed partial class PublishManifestTests
             Assert.Equal("parameter.v0", TypeOf(resources[$"{database}-password"]!));
             Assert.True(AspireManifest.IsSecret(resources[$"{database}-password"]!), $"{database}-password is not a secret parameter.");
         });
-        Assert.All(ShopServices.All, service => Assert.DoesNotContain(AspireManifest.EnvironmentOf(resources, service),
+        Assert.All(KubernetesManifests.Deployments, service => Assert.True(resources.ContainsKey(service), $"The manifest has no {service}."));
+        Assert.All(KubernetesManifests.Deployments, service => Assert.DoesNotContain(AspireManifest.EnvironmentOf(resources, service),
             variable => variable.Value.Contains($"{{{ShopResources.Postgres}.connectionString}}", StringComparison.Ordinal)));
 
         // Nothing of this machine: no folder of its (the containers' own paths, such as /var/lib/postgresql, are theirs)...
@@ -73,7 +74,7 @@ public sealed partial class PublishManifestTests
         Assert.DoesNotContain(texts, text => text.Contains("127.0.0.1", StringComparison.Ordinal)
             || text.Contains("localhost", StringComparison.OrdinalIgnoreCase) || text.Contains("[::1]", StringComparison.Ordinal));
 
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
             var project = resources[service]!;
             Assert.DoesNotContain(Texts(project), text => Path.IsPathRooted(text) || WindowsPath().IsMatch(text));
@@ -102,7 +103,7 @@ public sealed partial class PublishManifestTests
     }
 
     [Fact]
-    public async Task EveryServiceNamesTheIssuerTheOperatorSetsAndNoBrowserClientOrPasswordGrantIsPublished()
+    public async Task EveryServiceAndTheWebAppNameTheIssuerTheOperatorSetsAndNoBrowserClientButTheWebAppOrPasswordGrantIsPublished()
     {
         var resources = AspireManifest.ResourcesOf(await AspireManifest.PublishAsync());
 
@@ -111,15 +112,23 @@ public sealed partial class PublishManifestTests
         Assert.Equal("parameter.v0", TypeOf(issuer));
         Assert.False(AspireManifest.IsSecret(issuer), "The issuer's address, which every browser sees, is kept as a secret.");
         Assert.Equal(["type"], issuer["inputs"]!["value"]!.AsObject().Select(input => input.Key));
-        foreach (var service in ShopServices.All)
+        foreach (var service in KubernetesManifests.Deployments)
         {
+            Assert.True(resources.ContainsKey(service), $"The manifest has no {service}.");
             var environment = AspireManifest.EnvironmentOf(resources, service);
             Assert.Equal($"{{{ShopResources.IdentityIssuer}.value}}", environment[AspireManifest.VariableOf(ShopIdentity.IssuerSetting)]);
-            // The API reference's client is the developer's, registered where the AppHost runs the shop; the password
-            // grant is left to the service's own default, off outside Development.
-            Assert.DoesNotContain(environment.Keys, variable => variable.StartsWith("Identity__Applications__", StringComparison.Ordinal)
+            // The API reference's client is the developer's, registered where the AppHost runs the shop; the web app's is
+            // the shop's own. The password grant is left to the service's own default, off outside Development.
+            Assert.DoesNotContain(environment.Keys, variable => (variable.StartsWith("Identity__Applications__", StringComparison.Ordinal)
+                    && !variable.StartsWith($"Identity__Applications__{ShopServices.Web}__", StringComparison.Ordinal))
                 || variable == AspireManifest.VariableOf(ShopIdentity.PasswordGrantSetting));
         }
+
+        // The web app proves itself to the issuer with a secret parameter, the one the users service knows it by.
+        var webSecret = $"{{{ShopResources.WebClientSecret}.value}}";
+        Assert.True(AspireManifest.IsSecret(resources[ShopResources.WebClientSecret]!), $"{ShopResources.WebClientSecret} is not a secret parameter.");
+        Assert.Equal(webSecret, AspireManifest.EnvironmentOf(resources, ShopServices.Web)["Identity__ClientSecret"]);
+        Assert.Equal(webSecret, AspireManifest.EnvironmentOf(resources, ShopServices.Users)[$"Identity__Applications__{ShopServices.Web}__Secret"]);
     }
 
     private static string TypeOf(JsonNode resource) => resource["type"]!.GetValue<string>();

@@ -11,18 +11,28 @@ public static class KubernetesManifests
     /// <summary>What every deployment of the shop starts from, and what an overlay without settings of its own gets.</summary>
     public const string Base = "deploy/kubernetes/base";
 
-    /// <summary>The project each service's image is built from.</summary>
+    /// <summary>What runs as a Deployment: the three services and the web app, which alone is reached from outside.</summary>
+    public static readonly IReadOnlyList<string> Deployments = [.. ShopServices.All, ShopServices.Web];
+
+    /// <summary>The project each Deployment's image is built from.</summary>
     public static readonly IReadOnlyDictionary<string, string> Projects = new Dictionary<string, string>
     {
         [ShopServices.Users] = "Shop.UserService",
         [ShopServices.Products] = "Shop.ProductService",
-        [ShopServices.Orders] = "Shop.OrderService"
+        [ShopServices.Orders] = "Shop.OrderService",
+        [ShopServices.Web] = "Shop.Web"
     };
 
     /// <summary>The Secret the Deployments read their secrets from.</summary>
     public const string SecretName = "shop";
 
-    /// <summary>The setting of the proxies a service believes about the client's address: the ingress controller's network.</summary>
+    /// <summary>The ConfigMap of the settings that are no secret, by the names of the AppHost's parameters.</summary>
+    public const string SettingsName = "shop";
+
+    /// <summary>
+    /// The setting of the proxies an app believes about the client's address: for the web app the ingress controller's
+    /// network, for the services the web app's.
+    /// </summary>
     public const string TrustedProxiesVariable = "ForwardedHeaders__TrustedNetworks__0";
 
     /// <summary>The namespace the production overlay deploys to.</summary>
@@ -46,6 +56,11 @@ public static class KubernetesManifests
         variable.ValueFrom?.ConfigMapKeyRef is { } reference
             ? Assert.Single(rendered.OfType<V1ConfigMap>(), map => map.Metadata.Name == reference.Name).Data[reference.Key]
             : variable.Value;
+
+    /// <summary>A setting of the ConfigMap <c>shop</c> (its name suffixed with Kustomize's hash of its content), by key.</summary>
+    public static string SettingOf(this IReadOnlyList<object> rendered, string key) =>
+        Assert.Single(rendered.OfType<V1ConfigMap>(), map => map.Metadata.Name == SettingsName || map.Metadata.Name.StartsWith(SettingsName + "-", StringComparison.Ordinal))
+            .Data[key];
 
     /// <summary>A pod of the service's Deployment, with its labels and named ports, as network policies see it.</summary>
     public static PolicyPeer PodOf(this IReadOnlyList<object> rendered, string service)
