@@ -13,23 +13,16 @@ namespace Shop.Web.FrontDoor;
 /// </summary>
 public static class FrontDoorExtensions
 {
-    /// <summary>Each service's public resource, under <c>/api/</c>.</summary>
-    private static readonly (string Service, string Resource)[] PublicApis =
-    [
-        (ShopServices.Users, "users"),
-        (ShopServices.Products, "products"),
-        (ShopServices.Orders, "orders")
-    ];
-
     /// <summary>The issuer's routes a browser or an API client uses, forwarded with their paths unchanged.</summary>
     private static readonly string[] IssuerPrefixes = ["/connect", "/account", "/.well-known"];
 
     public static IHostApplicationBuilder AddFrontDoor(this IHostApplicationBuilder builder)
     {
         var routes = new List<RouteConfig>();
-        foreach (var (service, resource) in PublicApis)
+        // Each service's resource is named as the service is: /api/orders/… is the orders service's /orders/….
+        foreach (var service in ShopServices.All)
         {
-            foreach (var path in new[] { $"/api/{resource}", $"/api/{resource}/{{**rest}}" })
+            foreach (var path in new[] { $"/api/{service}", $"/api/{service}/{{**rest}}" })
             {
                 routes.Add(new RouteConfig
                 {
@@ -50,12 +43,12 @@ public static class FrontDoorExtensions
             });
         }
 
-        var clusters = PublicApis.Select(api => new ClusterConfig
+        var clusters = ShopServices.All.Select(service => new ClusterConfig
         {
-            ClusterId = api.Service,
+            ClusterId = service,
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [api.Service] = new() { Address = $"https+http://{api.Service}" }
+                [service] = new() { Address = $"https+http://{service}" }
             }
         }).ToList();
 
