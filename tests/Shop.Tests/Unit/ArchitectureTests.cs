@@ -22,7 +22,8 @@ public sealed partial class ArchitectureTests
         { "Shop.UserService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
         { "Shop.ProductService", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
         { "Shop.OrderService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
-        { "Shop.AppHost", ["Shop.Contracts", "Shop.OrderService", "Shop.ProductService", "Shop.UserService"] }
+        { "Shop.Web", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
+        { "Shop.AppHost", ["Shop.Contracts", "Shop.OrderService", "Shop.ProductService", "Shop.UserService", "Shop.Web"] }
     };
 
     [Theory]
