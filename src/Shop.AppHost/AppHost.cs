@@ -11,6 +11,7 @@ var platform = new ServicePlatform(databases, builder.GetServiceReplicas(databas
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
 var adminPassword = builder.AddGeneratedSecret(ShopResources.AdminPassword);
 var ordersClientSecret = builder.AddGeneratedSecret(ShopResources.OrdersClientSecret);
+var webClientSecret = builder.AddGeneratedSecret(ShopResources.WebClientSecret);
 // The administrator's email: the configured one (Parameters:admin-email), else a developer's default when run here,
 // which a published manifest leaves out, so that a deployment's operator is asked for it and no deployment's
 // administrator has a published email. It is kept as a secret is (masked on the dashboard, from the Secret in
@@ -24,6 +25,7 @@ var users = builder.AddService<Projects.Shop_UserService>(ShopServices.Users, pl
     .WithEnvironment("Identity__Admin__Email", adminEmail)
     .WithEnvironment("Identity__Admin__Password", adminPassword)
     .WithEnvironment($"Identity__Clients__{ShopServices.Orders}", ordersClientSecret)
+    .WithEnvironment($"Identity__Applications__{ShopServices.Web}__Secret", webClientSecret)
     .WithCache(cache);
 
 var products = builder.AddService<Projects.Shop_ProductService>(ShopServices.Products, platform, ShopResources.ProductsDatabase, "Reservations")
@@ -35,8 +37,16 @@ var orders = builder.AddService<Projects.Shop_OrderService>(ShopServices.Orders,
     .WithReference(users)
     .WithReference(products);
 
+// The storefront and back office, and the shop's one public entry: it forwards the services' public API under /api/.
+var web = builder.AddService<Projects.Shop_Web>(ShopServices.Web, platform, ShopResources.WebDatabase)
+    .WithEnvironment("Identity__ClientSecret", webClientSecret)
+    .WithReference(users)
+    .WithReference(products)
+    .WithReference(orders);
+
 // Tokens name the issuer's public address, where a browser signs in; the services fetch its keys inside the network.
-users.WithIssuerAddress(users, products, orders);
+users.WithIssuerAddress(users, products, orders, web);
 users.WithApiReferenceClient(users, products, orders);
+users.WithWebApplication(web);
 
 builder.Build().Run();

@@ -62,5 +62,24 @@ internal static class IdentityBuilderExtensions
         return users;
     }
 
+    /// <summary>
+    /// Registers the web app at the users service as the confidential client <see cref="ShopServices.Web"/>, sent back to
+    /// its own address after signing in and out. Run here, that is its endpoint; published, the operator registers the
+    /// public host's addresses (the Kubernetes overlays do), since only they know it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithWebApplication(this IResourceBuilder<ProjectResource> users, IResourceBuilder<ProjectResource> web)
+    {
+        if (!users.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return users;
+        }
+
+        var endpoint = web.GetEndpoint("http");
+        return users
+            .WithEnvironment(Variable($"Identity:Applications:{ShopServices.Web}:DisplayName"), "Shop")
+            .WithEnvironment(Variable($"Identity:Applications:{ShopServices.Web}:RedirectUris:0"), ReferenceExpression.Create($"{endpoint}/signin-oidc"))
+            .WithEnvironment(Variable($"Identity:Applications:{ShopServices.Web}:PostLogoutRedirectUris:0"), ReferenceExpression.Create($"{endpoint}/signout-callback-oidc"));
+    }
+
     private static string Variable(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
 }

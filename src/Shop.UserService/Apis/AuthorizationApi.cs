@@ -49,10 +49,17 @@ public static class AuthorizationApi
                     [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
             }
 
-            // Back here after signing in, without prompt=login, which would send the person to sign in again and again.
-            return TypedResults.Challenge(
-                new AuthenticationProperties { RedirectUri = context.Request.PathBase + context.Request.Path + QueryWithout(request, Parameters.Prompt) },
-                [BrowserSession.Scheme]);
+            // Back here after signing in (or registering), without prompt=login, which would send the person to sign in again and again.
+            var back = context.Request.PathBase + context.Request.Path + QueryWithout(request, Parameters.Prompt);
+            if (request.HasPromptValue(PromptValues.Create))
+            {
+                return TypedResults.Challenge(new AuthenticationProperties(new Dictionary<string, string?> { [BrowserSession.RegisterItem] = "true" })
+                {
+                    RedirectUri = back
+                }, [BrowserSession.Scheme]);
+            }
+
+            return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = back }, [BrowserSession.Scheme]);
         }
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);

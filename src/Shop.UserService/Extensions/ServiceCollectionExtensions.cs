@@ -74,6 +74,8 @@ internal static class ServiceCollectionExtensions
                 }
 
                 options.RegisterScopes([ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead, .. BrowserApplications.PersonScopes]);
+                // OpenID Connect's prompt=create: an app's "Register" link opens the registration page rather than the sign-in page.
+                options.RegisterPromptValues(PromptValues.Create);
                 // Codes and refresh tokens are protected with ASP.NET Core Data Protection, whose keys every replica reads
                 // from the users database; access and ID tokens stay signed JWTs that every service can read. Access tokens
                 // are signed, not encrypted; OpenIddict still wants an encryption key for the formats it does not use here:
@@ -146,9 +148,13 @@ internal static class ServiceCollectionExtensions
             options.Events.OnValidatePrincipal = BrowserSession.ValidateAsync;
             // The sign-in page, always: ASP.NET Core answers 401 instead to a request it takes for an API call (one to a
             // minimal API endpoint, such as /connect/authorize, that does not accept HTML), which would strand a browser.
+            // An app that asked for registration (prompt=create) gets the registration page, which returns to the same place.
             options.Events.OnRedirectToLogin = context =>
             {
-                context.Response.Redirect(context.RedirectUri);
+                context.Response.Redirect(context.Properties.Items.ContainsKey(BrowserSession.RegisterItem)
+                    ? context.Request.PathBase + BrowserSession.RegisterPath
+                        + QueryString.Create(context.Options.ReturnUrlParameter, context.Properties.RedirectUri ?? "/")
+                    : context.RedirectUri);
                 return Task.CompletedTask;
             };
         });

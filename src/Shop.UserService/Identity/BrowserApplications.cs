@@ -40,6 +40,13 @@ internal static class BrowserApplications
             // openid needs no permission of its own.
             descriptor.Permissions.UnionWith(PersonScopes.Where(scope => scope != Scopes.OpenId).Select(scope => Permissions.Prefixes.Scope + scope));
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            if (descriptor.ClientType == ClientTypes.Confidential && ServiceClients.ScopesOf(clientId) is { Count: > 0 } own)
+            {
+                // A server-side app that also calls services on its own account (the web app reads the catalogue for visitors).
+                descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+                descriptor.Permissions.UnionWith(own.Select(scope => Permissions.Prefixes.Scope + scope));
+            }
+
             await applications.CreateOrUpdateAsync(descriptor, cancellationToken);
         }
     }

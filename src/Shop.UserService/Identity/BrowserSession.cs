@@ -27,6 +27,9 @@ public sealed class BrowserSession(
     public const string RegisterPath = "/account/register";
     public const string SignedOutPath = "/account/signedout";
 
+    /// <summary>Set on a challenge of this scheme to send the person to the registration page rather than the sign-in page.</summary>
+    public const string RegisterItem = "register";
+
     /// <summary>The property of an authorization that names the session it was made in.</summary>
     private const string SessionProperty = "shop_session";
 

@@ -8,8 +8,13 @@ internal static class ServiceClients
 {
     private static readonly Dictionary<string, string[]> ScopesByClient = new(StringComparer.Ordinal)
     {
-        [ShopServices.Orders] = [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead]
+        [ShopServices.Orders] = [ShopScopes.Reservations, ShopScopes.CatalogRead, ShopScopes.UsersRead],
+        // The web app reads the catalogue for visitors who have not signed in; everything else it does on a person's behalf.
+        [ShopServices.Web] = [ShopScopes.CatalogRead]
     };
+
+    /// <summary>The scopes client <paramref name="clientId"/> may ask for with its own credentials; none for a client that has no such right.</summary>
+    public static IReadOnlyList<string> ScopesOf(string clientId) => ScopesByClient.GetValueOrDefault(clientId) ?? [];
 
     /// <summary>The services (audiences) a scope gives access to.</summary>
     public static IEnumerable<string> AudiencesOf(IEnumerable<string> scopes) => scopes.Select(scope => ShopScopes.Audiences[scope]).Distinct();
