@@ -33,8 +33,8 @@ public sealed partial class Storefront(IPage page)
     /// <summary>A product of the catalogue's list, found by the link named after it.</summary>
     public ILocator ProductItem(string name) => Main.GetByRole(AriaRole.Listitem).Filter(new() { Has = Link(name) });
 
-    /// <summary>A line of the basket or of the checkout, found by the link named after its product.</summary>
-    public ILocator Line(string product) => Main.GetByRole(AriaRole.Row).Filter(new() { Has = Link(product) });
+    /// <summary>A line of the basket or of the checkout, found by its product's name.</summary>
+    public ILocator Line(string product) => Main.GetByRole(AriaRole.Row).Filter(new() { HasText = product });
 
     /// <summary>An order's row in My orders or the back office, found by its link.</summary>
     public ILocator OrderRow(int orderId) => Main.GetByRole(AriaRole.Row).Filter(new() { Has = Link($"Order {orderId}") });
