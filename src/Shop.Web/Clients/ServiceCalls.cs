@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.Web.Clients;
 
@@ -31,6 +32,11 @@ internal static class ServiceCalls
         try
         {
             response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (DependencyUnavailableException exception)
+        {
+            // The web app's own token could not be had: the issuer is away.
+            throw new ServiceUnavailableException(exception.Dependency, DefaultRetryAfter, exception);
         }
         catch (BrokenCircuitException exception)
         {
