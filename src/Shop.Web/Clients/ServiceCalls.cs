@@ -15,6 +15,9 @@ public sealed class ServiceUnavailableException(string service, TimeSpan retryAf
 
     /// <summary>When to try again: the service's own Retry-After, else a few seconds.</summary>
     public TimeSpan RetryAfter { get; } = retryAfter;
+
+    /// <summary><see cref="RetryAfter"/> in whole seconds, one at least: the Retry-After header's value, and what the page says.</summary>
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 }
 
 internal static class ServiceCalls
