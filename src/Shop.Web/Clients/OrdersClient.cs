@@ -61,13 +61,29 @@ public sealed class OrdersClient(HttpClient http)
     public Task<OrderView?> GetAsync(int id, CancellationToken cancellationToken) =>
         http.GetAsync<OrderView>($"/orders/{id}", Service, cancellationToken);
 
-    /// <summary>The person's own orders; for an administrator, <paramref name="customerId"/>'s, or everyone's without it.</summary>
-    public async Task<Page<OrderView>> ListAsync(int? customerId, int pageIndex, CancellationToken cancellationToken)
+    /// <summary>The orders shown on a page of a list.</summary>
+    public const int PageSize = 20;
+
+    /// <summary>
+    /// A page of the person's own orders; for an administrator, <paramref name="customerId"/>'s, or everyone's without
+    /// it. Without <paramref name="pageIndex"/>, the last page: the newest orders, which a person looks for first.
+    /// </summary>
+    public async Task<Page<OrderView>> ListAsync(int? customerId, int? pageIndex, CancellationToken cancellationToken)
     {
-        var query = $"/orders?pageIndex={pageIndex.ToString(CultureInfo.InvariantCulture)}&pageSize=20"
-            + (customerId is { } id ? $"&userId={id.ToString(CultureInfo.InvariantCulture)}" : "");
-        return await http.GetAsync<Page<OrderView>>(query, Service, cancellationToken) ?? new Page<OrderView>(pageIndex, 20, 0, []);
+        var index = pageIndex ?? await LastPageAsync(customerId, cancellationToken);
+        return await http.GetAsync<Page<OrderView>>(ListQuery(customerId, index, PageSize), Service, cancellationToken)
+            ?? new Page<OrderView>(index, PageSize, 0, []);
     }
+
+    private async Task<int> LastPageAsync(int? customerId, CancellationToken cancellationToken)
+    {
+        var count = (await http.GetAsync<Page<OrderView>>(ListQuery(customerId, 0, 1), Service, cancellationToken))?.TotalCount ?? 0;
+        return Math.Max(0, (count - 1) / PageSize);
+    }
+
+    private static string ListQuery(int? customerId, int pageIndex, int pageSize) =>
+        $"/orders?pageIndex={pageIndex.ToString(CultureInfo.InvariantCulture)}&pageSize={pageSize.ToString(CultureInfo.InvariantCulture)}"
+        + (customerId is { } id ? $"&userId={id.ToString(CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>Cancels an order; false when it is not one the person may cancel (or still being placed).</summary>
     public async Task<bool> CancelAsync(int id, CancellationToken cancellationToken)

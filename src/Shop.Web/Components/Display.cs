@@ -17,6 +17,12 @@ public static class Display
         _ => "In stock"
     };
 
+    /// <summary>The 0-based index of a page the address names 1-based (<c>?page=2</c>); null when it names none, or none that can be.</summary>
+    public static int? PageIndex(string? page) =>
+        int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= PageRequest.MaxPageIndex
+            ? number - 1
+            : null;
+
     public static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>What is away, as a person would name it.</summary>

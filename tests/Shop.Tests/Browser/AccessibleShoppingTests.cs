@@ -6,8 +6,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.Tests.Browser;
 
 /// <summary>Shopping without a mouse, and on a phone's narrow screen.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed partial class AccessibleShoppingTests(SharedTopologyFixture topology, ChromiumFixture chromium)
-    : SharedStorefrontTests(topology, chromium), IClassFixture<ChromiumFixture>
+    : SharedStorefrontTests(topology, chromium)
 {
     /// <summary>More stops than any page of the shop has before its main action.</summary>
     private const int MostTabStops = 60;

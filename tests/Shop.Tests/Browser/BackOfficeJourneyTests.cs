@@ -5,8 +5,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.Tests.Browser;
 
 /// <summary>An administrator works in the back office, and the storefront shows what they changed.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class BackOfficeJourneyTests(SharedTopologyFixture topology, ChromiumFixture chromium)
-    : SharedStorefrontTests(topology, chromium), IClassFixture<ChromiumFixture>
+    : SharedStorefrontTests(topology, chromium)
 {
     [Fact]
     public async Task AnAdministratorChangesAProductsStockAndTheProductPageShowsTheNewAvailability()

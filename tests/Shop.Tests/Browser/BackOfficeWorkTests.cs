@@ -8,8 +8,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.Tests.Browser;
 
 /// <summary>An administrator's day in the back office: a new product, an edit that meets someone else's, a customer's order cancelled.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class BackOfficeWorkTests(SharedTopologyFixture topology, ChromiumFixture chromium)
-    : SharedStorefrontTests(topology, chromium), IClassFixture<ChromiumFixture>
+    : SharedStorefrontTests(topology, chromium)
 {
     [Fact]
     public async Task AnAdministratorCreatesAProductThatVisitorsThenFind()

@@ -9,8 +9,9 @@ namespace Shop.Tests.Browser;
 /// A person shops in a real browser: finds products, fills a basket before and after signing in or registering,
 /// checks out and cancels; a double-clicked order and an order for more than the stock end as a person expects.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed partial class CheckoutJourneyTests(SharedTopologyFixture topology, ChromiumFixture chromium)
-    : SharedStorefrontTests(topology, chromium), IClassFixture<ChromiumFixture>
+    : SharedStorefrontTests(topology, chromium)
 {
     [Fact]
     public async Task AVisitorFillsABasketRegistersKeepsTheBasketChecksOutAndCancelsTheOrder()

@@ -5,8 +5,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.Tests.Browser;
 
 /// <summary>Signing out of the storefront ends the session there and at the issuer: the next page that needs a person asks them to sign in.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class SignOutTests(SharedTopologyFixture topology, ChromiumFixture chromium)
-    : SharedStorefrontTests(topology, chromium), IClassFixture<ChromiumFixture>
+    : SharedStorefrontTests(topology, chromium)
 {
     [Fact]
     public async Task SigningOutEndsTheSessionAtTheStorefrontAndAtTheIssuer()

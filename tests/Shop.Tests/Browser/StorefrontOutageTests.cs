@@ -10,8 +10,9 @@ namespace Shop.Tests.Browser;
 /// shared one would break its neighbours): the storefront says what is unavailable and when to try again, and works
 /// again once the service is back.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed partial class StorefrontOutageTests(IsolatedTopologyFixture topology, ChromiumFixture chromium)
-    : StorefrontTests(chromium), IClassFixture<IsolatedTopologyFixture>, IClassFixture<ChromiumFixture>
+    : StorefrontTests(chromium), IClassFixture<IsolatedTopologyFixture>
 {
     protected override Task<ShopTopology> TopologyAsync() => Task.FromResult(topology.Topology);
 

@@ -8,8 +8,9 @@ namespace Shop.Tests.Browser;
 /// cache are restarted): a basket is kept across a restart of the web app and of the cache, and a session that has ended
 /// sends the person to sign in and back to the page they were on.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class StorefrontSessionTests(IsolatedTopologyFixture topology, ChromiumFixture chromium)
-    : StorefrontTests(chromium), IClassFixture<IsolatedTopologyFixture>, IClassFixture<ChromiumFixture>
+    : StorefrontTests(chromium), IClassFixture<IsolatedTopologyFixture>
 {
     protected override Task<ShopTopology> TopologyAsync() => Task.FromResult(topology.Topology);
 

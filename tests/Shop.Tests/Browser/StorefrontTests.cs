@@ -5,7 +5,7 @@ namespace Shop.Tests.Browser;
 
 /// <summary>
 /// A browser journey through the web app of a running topology: a fresh Chromium context (no cookies, nothing stored)
-/// for each test, from the browser its class shares. Skipped, naming the package, where the machine has no Chromium.
+/// for each test, from the browser the journeys share. Skipped, naming the package, where the machine has no Chromium.
 /// A failing test leaves a screenshot of where it stopped in the test output's screenshots/failed.
 /// </summary>
 public abstract class StorefrontTests(ChromiumFixture chromium) : IAsyncLifetime

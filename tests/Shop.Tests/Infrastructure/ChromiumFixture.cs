@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Shop.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright, one browser per test class; each test gets a fresh context (cookies,
+/// Debian's Chromium driven by Playwright, one browser for all the journeys; each test gets a fresh context (cookies,
 /// storage) of its own. Playwright's own browser download is neither used nor needed: the package carries its driver.
 /// The browser starts when a test first asks for one, so that a machine without Chromium skips the tests rather than
 /// failing the class.
@@ -77,4 +77,14 @@ public sealed class ChromiumFixture : IAsyncLifetime
             playwright.Dispose();
         }
     }
+}
+
+/// <summary>
+/// The browser journeys, one after another in one Chromium: each drives a browser and a topology's services at once,
+/// and run side by side on a two-core machine, beside the other tests, they starved each other and everything else.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "browser journeys";
 }
