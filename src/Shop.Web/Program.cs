@@ -5,7 +5,13 @@ builder.AddWebServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/error",
+    CreateScopeForErrors = true,
+    // A form the framework refuses (no antiforgery token, a field it cannot read) is the sender's to fix: a 400, not a 500.
+    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError
+});
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.UsePageSecurityHeaders();
 app.UseAuthentication();

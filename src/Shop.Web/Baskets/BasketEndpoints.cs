@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +14,7 @@ public static class BasketEndpoints
 
     public static IEndpointRouteBuilder MapBasketEndpoints(this IEndpointRouteBuilder app)
     {
-        var basket = app.MapGroup("/basket/lines").WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        var basket = app.MapGroup("/basket/lines").RequireAntiforgeryToken().ExcludeFromDescription();
         basket.MapPost("/{productId:int}", UpdateLine).WithName(nameof(UpdateLine));
         basket.MapPost("/{productId:int}/remove", RemoveLine).WithName(nameof(RemoveLine));
         return app;

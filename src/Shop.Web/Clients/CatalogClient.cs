@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 namespace Shop.Web.Clients;
 
 /// <summary>The catalogue, read with the web app's own token, so that anyone may browse it.</summary>
@@ -8,15 +10,22 @@ public sealed class CatalogClient(HttpClient http)
     /// <summary>The longest search the products service takes.</summary>
     public const int MaxSearchLength = 100;
 
-    public async Task<Page<ProductResponse>> ListAsync(string? search, int pageIndex, CancellationToken cancellationToken)
+    /// <summary>A page of the catalogue, or null when the products service refuses the search (it takes plain text only).</summary>
+    public async Task<Page<ProductResponse>?> ListAsync(string? search, int pageIndex, CancellationToken cancellationToken)
     {
         var query = QueryString.Create([
             new("pageIndex", pageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("pageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             .. string.IsNullOrWhiteSpace(search) ? Array.Empty<KeyValuePair<string, string?>>() : [new("search", search.Trim())]
         ]);
-        return await http.GetAsync<Page<ProductResponse>>($"/products{query}", ShopServices.Products, cancellationToken)
-            ?? throw new InvalidDataException("The products service answered 404 for its list.");
+        using var response = await http.CallAsync(new HttpRequestMessage(HttpMethod.Get, $"/products{query}"), ShopServices.Products, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<Page<ProductResponse>>(cancellationToken);
     }
 
     public Task<ProductResponse?> GetAsync(int id, CancellationToken cancellationToken) =>

@@ -26,6 +26,7 @@ internal static class ServiceCollectionExtensions
         // The back office calls two services; each call names its own.
         builder.Services.AddHttpClient<BackOfficeClient>().AddHttpMessageHandler<PersonTokenHandler>();
         builder.Services.AddScoped<BasketStore>();
+        builder.Services.AddHostedService<WebDataSweep>();
         builder.Services.AddSingleton<CheckoutMetrics>();
         builder.Services.AddScoped<CheckoutProcess>();
 

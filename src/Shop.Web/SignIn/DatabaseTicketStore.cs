@@ -19,9 +19,6 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IDataProtec
         var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
-        // Sign-ins are few: each clears away the sessions that ended unused.
-        var now = clock.GetUtcNow().UtcDateTime;
-        await db.SignInSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync();
         db.SignInSessions.Add(new SignInSession { Key = key, Ticket = Protect(ticket), ExpiresAt = ExpiryOf(ticket) });
         await db.SaveChangesAsync();
         return key;

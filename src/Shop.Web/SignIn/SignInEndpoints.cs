@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -14,7 +13,7 @@ public static class SignInEndpoints
         app.MapGet("/signin", SignIn).WithName(nameof(SignIn)).ExcludeFromDescription();
         app.MapGet("/register", Register).WithName(nameof(Register)).ExcludeFromDescription();
         // A form with its antiforgery token: no other site can sign a person out.
-        app.MapPost("/signout", SignOut).WithName(nameof(SignOut)).WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        app.MapPost("/signout", SignOut).WithName(nameof(SignOut)).RequireAntiforgeryToken().ExcludeFromDescription();
         return app;
     }
 

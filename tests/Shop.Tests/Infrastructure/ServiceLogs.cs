@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Tests.Infrastructure;
 
-/// <summary>Collects the console logs of the cache and the three services, so that tests can search what they wrote.</summary>
+/// <summary>Collects the console logs of the cache, the three services and the web app, so that tests can search what they wrote.</summary>
 internal sealed class ServiceLogs : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -15,7 +15,7 @@ internal sealed class ServiceLogs : IDisposable
     public ServiceLogs(DistributedApplication app)
     {
         _ = FollowAsync(app, app.Services.GetRequiredService<ResourceLoggerService>(),
-            new HashSet<string> { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders }, _stop.Token);
+            new HashSet<string> { ShopResources.Cache, ShopServices.Users, ShopServices.Products, ShopServices.Orders, ShopServices.Web }, _stop.Token);
     }
 
     public string Text

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Shop.OrderService.Data;
 using Shop.ProductService.Data;
 using Shop.UserService.Data;
+using Shop.Web.Data;
 
 namespace Shop.Tests.Unit;
 
@@ -19,7 +20,8 @@ public sealed class MigrationTests
     [
         nameof(UsersDbContext), nameof(PostgresUsersDbContext),
         nameof(ProductsDbContext), nameof(PostgresProductsDbContext),
-        nameof(OrdersDbContext), nameof(PostgresOrdersDbContext)
+        nameof(OrdersDbContext), nameof(PostgresOrdersDbContext),
+        nameof(WebDbContext), nameof(PostgresWebDbContext)
     ];
 
     [Theory]
@@ -40,6 +42,8 @@ public sealed class MigrationTests
         nameof(PostgresProductsDbContext) => new PostgresProductsDbContext(new DbContextOptionsBuilder<PostgresProductsDbContext>().UseNpgsql(Postgres).Options),
         nameof(OrdersDbContext) => new OrdersDbContext(new DbContextOptionsBuilder<OrdersDbContext>().UseSqlite(Sqlite).Options),
         nameof(PostgresOrdersDbContext) => new PostgresOrdersDbContext(new DbContextOptionsBuilder<PostgresOrdersDbContext>().UseNpgsql(Postgres).Options),
+        nameof(WebDbContext) => new WebDbContext(new DbContextOptionsBuilder<WebDbContext>().UseSqlite(Sqlite).Options),
+        nameof(PostgresWebDbContext) => new PostgresWebDbContext(new DbContextOptionsBuilder<PostgresWebDbContext>().UseNpgsql(Postgres).Options),
         _ => throw new ArgumentOutOfRangeException(nameof(context), context, "Not a context of the shop.")
     };
 }
