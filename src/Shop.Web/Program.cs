@@ -10,7 +10,13 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     ExceptionHandlingPath = "/error",
     CreateScopeForErrors = true,
     // A form the framework refuses (no antiforgery token, a field it cannot read) is the sender's to fix: a 400, not a 500.
-    StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError
+    // A service that is away (the issuer, when a person signs in) is a 503 page that says which and when to try again.
+    StatusCodeSelector = exception => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        ServiceUnavailableException => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError
+    }
 });
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.UsePageSecurityHeaders();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Shop.ServiceDefaults.Errors;
 
 namespace Shop.Web.Clients;
 
@@ -14,6 +15,9 @@ public sealed class ServiceUnavailableException(string service, TimeSpan retryAf
 
     /// <summary>When to try again: the service's own Retry-After, else a few seconds.</summary>
     public TimeSpan RetryAfter { get; } = retryAfter;
+
+    /// <summary><see cref="RetryAfter"/> in whole seconds, one at least: the Retry-After header's value, and what the page says.</summary>
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 }
 
 internal static class ServiceCalls
@@ -31,6 +35,11 @@ internal static class ServiceCalls
         try
         {
             response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (DependencyUnavailableException exception)
+        {
+            // The web app's own token could not be had: the issuer is away.
+            throw new ServiceUnavailableException(exception.Dependency, DefaultRetryAfter, exception);
         }
         catch (BrokenCircuitException exception)
         {

@@ -35,7 +35,7 @@ public abstract class ShopPage : ComponentBase
             if (!HttpContext.Response.HasStarted)
             {
                 HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(outage.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                HttpContext.Response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return false;

@@ -20,9 +20,19 @@ internal sealed class IssuerConfiguration(IConfigurationManager<OpenIdConnectCon
             internalIssuer.AbsoluteUri + ".well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), documents), publicIssuer, internalIssuer);
     }
 
+    /// <summary>The configuration; when the issuer cannot be asked for it, a <see cref="ServiceUnavailableException"/> the page shows as such.</summary>
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
     {
-        var configuration = await inner.GetConfigurationAsync(cancel);
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            configuration = await inner.GetConfigurationAsync(cancel);
+        }
+        catch (Exception exception) when (!cancel.IsCancellationRequested)
+        {
+            throw new ServiceUnavailableException(ShopServices.Users, TimeSpan.FromSeconds(5), exception);
+        }
+
         if (configuration.TokenEndpoint is { } token && token.StartsWith(publicIssuer.AbsoluteUri, StringComparison.OrdinalIgnoreCase))
         {
             configuration.TokenEndpoint = internalIssuer.AbsoluteUri + token[publicIssuer.AbsoluteUri.Length..];
