@@ -6,7 +6,8 @@ namespace Shop.Tests.Browser;
 /// <summary>
 /// A browser journey through the web app of a running topology: a fresh Chromium context (no cookies, nothing stored)
 /// for each test, from the browser the journeys share. Skipped, naming the package, where the machine has no Chromium.
-/// A failing test leaves a screenshot of where it stopped in the test output's screenshots/failed.
+/// A failing test leaves a screenshot of where it stopped in the test output's screenshots/failed, and writes what
+/// the page read and the last lines the services and the web app logged.
 /// </summary>
 public abstract class StorefrontTests(ChromiumFixture chromium) : IAsyncLifetime
 {
@@ -41,7 +42,10 @@ public abstract class StorefrontTests(ChromiumFixture chromium) : IAsyncLifetime
             Directory.CreateDirectory(folder);
             var name = TestContext.Current.TestMethod?.MethodName ?? "test";
             await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
-            TestContext.Current.TestOutputHelper?.WriteLine($"The test stopped at {Page.Url}:\n{await Page.ContentAsync()}");
+            var logs = Shop.ServiceLogText;
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"The test stopped at {Page.Url}, which reads:\n{await Page.Locator("body").InnerTextAsync()}\n" +
+                $"The services' and the web app's last lines:\n{logs[Math.Max(0, logs.Length - 6000)..]}");
         }
 
         await _context.CloseAsync();

@@ -11,10 +11,10 @@ namespace Shop.Tests.Infrastructure;
 public sealed class ChromiumFixture : IAsyncLifetime
 {
     /// <summary>How long an action or an expectation waits for its element: a busy two-core machine included.</summary>
-    public static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a navigation may take: a sign-in hashes a password, slowly on a busy machine.</summary>
-    public static readonly TimeSpan NavigationTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan NavigationTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>The Chromium this machine has: Debian's at /usr/bin/chromium, else one named chromium on the PATH; null where there is none.</summary>
     public static string? ExecutablePath { get; } = File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : Shell.Find("chromium");
