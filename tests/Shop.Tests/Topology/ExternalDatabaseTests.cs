@@ -22,8 +22,9 @@ public sealed class ExternalDatabaseTests
         await using var shop = await ShopTopology.StartAsync(settings:
             ["Data:PostgresHost=external", $"ConnectionStrings:{ShopResources.Postgres}={server.ConnectionString}"]);
 
-        // Each service made its database, migrated it, and serves from it.
-        Assert.Equal([ShopResources.OrdersDatabase, "postgres", ShopResources.ProductsDatabase, ShopResources.UsersDatabase], await server.DatabasesAsync());
+        // Each service, and the web app, made its database, migrated it, and serves from it.
+        Assert.Equal([ShopResources.OrdersDatabase, "postgres", ShopResources.ProductsDatabase, ShopResources.UsersDatabase, ShopResources.WebDatabase],
+            await server.DatabasesAsync());
         var user = await shop.CreateCustomerAsync();
         var product = await shop.CreateProductAsAdminAsync(stock: 5);
         var order = await (await shop.PlaceOrderAsync(user.Id, (product.Id, 2))).ReadAsync<OrderDto>(HttpStatusCode.Created);
