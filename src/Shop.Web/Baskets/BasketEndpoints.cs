@@ -42,5 +42,5 @@ public static class BasketEndpoints
 
     /// <summary>Whose basket the request means: the signed-in person's, else the one its cookie names.</summary>
     public static BasketOwner BasketOwner(this HttpContext context) =>
-        new(context.User.UserId(), context.User.UserId() is null ? BasketCookie.Read(context) : null);
+        context.User.UserId() is { } userId ? new(userId, null) : new(null, BasketCookie.Read(context));
 }

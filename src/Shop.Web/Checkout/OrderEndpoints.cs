@@ -31,7 +31,7 @@ public static class OrderEndpoints
         }
         catch (SessionExpiredException)
         {
-            return TypedResults.Redirect($"/signin?returnUrl={Uri.EscapeDataString(back)}");
+            return TypedResults.Redirect(SignInEndpoints.SignInAddress(back));
         }
     }
 }

@@ -42,7 +42,7 @@ public abstract class ShopPage : ComponentBase
         }
         catch (SessionExpiredException)
         {
-            Navigation.NavigateTo($"/signin?returnUrl={Uri.EscapeDataString(Navigation.ToBaseRelativePath(Navigation.Uri).Insert(0, "/"))}", forceLoad: true);
+            Navigation.NavigateTo(SignInEndpoints.SignInAddress("/" + Navigation.ToBaseRelativePath(Navigation.Uri)), forceLoad: true);
             return false;
         }
     }

@@ -32,6 +32,12 @@ public static class SignInEndpoints
         TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/" },
             [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
 
+    /// <summary>Where a person goes to sign in and come back to <paramref name="returnPath"/>.</summary>
+    public static string SignInAddress(string returnPath) => $"/signin?returnUrl={Uri.EscapeDataString(returnPath)}";
+
+    /// <summary>Where a person goes to register and come back to <paramref name="returnPath"/>.</summary>
+    public static string RegisterAddress(string returnPath) => $"/register?returnUrl={Uri.EscapeDataString(returnPath)}";
+
     /// <summary>A path of this site, never another's: an absolute or protocol-relative address goes home instead.</summary>
     public static string LocalOrHome(string? returnUrl) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
