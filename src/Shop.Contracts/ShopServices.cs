@@ -24,6 +24,12 @@ public static class ShopServices
 public static class ShopResources
 {
     public const string Cache = "cache";
+
+    /// <summary>The message broker (RabbitMQ) that carries the integration events, when there is one.</summary>
+    public const string Events = "events";
+
+    /// <summary>The secret that signs integration events delivered over HTTP when there is no broker: a secret parameter of the AppHost.</summary>
+    public const string EventsDeliverySecret = "events-delivery-secret";
     public const string UsersDatabase = "usersdb";
     public const string ProductsDatabase = "productsdb";
     public const string OrdersDatabase = "ordersdb";
