@@ -9,6 +9,7 @@ app.UseDefaultProblemDetails();
 app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapOrdersApi();
+app.MapIntegrationEvents();
 
 await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedSampleOrdersAsync);
 await app.RunAsync();

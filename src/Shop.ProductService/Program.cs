@@ -10,6 +10,7 @@ app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapProductsApi();
 app.MapReservationsApi();
+app.MapIntegrationEvents();
 
 await app.MigrateDbContextAsync<ProductsDbContext>(ProductsSeed.SeedSampleProductsAsync);
 await app.RunAsync();

@@ -16,6 +16,7 @@ app.MapTokenApi();
 app.MapRazorPages();
 app.MapUsersApi();
 app.MapSigningKeysApi();
+app.MapIntegrationEvents();
 
 await app.MigrateDbContextAsync<UsersDbContext>(UsersSeed.SeedSampleUsersAsync, seed: UsersSeed.EnsureRequiredAccountsAsync);
 await app.Services.GetRequiredService<SigningKeys>().LoadAsync(app.Lifetime.ApplicationStopping);

@@ -31,6 +31,11 @@ public sealed class UsersClient(HttpClient http, OptionalCache cache, IOptions<J
     /// <summary>The user from its cache entry, or from the users service when the cache had none.</summary>
     private async Task<UserResponse?> FromEntryAsync(int id, RedisValue entry, CancellationToken cancellationToken)
     {
+        if (id == Model.Order.ErasedCustomer)
+        {
+            return null;
+        }
+
         metrics.UserCacheLookup(hit: entry.HasValue);
         if (entry.HasValue)
         {

@@ -8,6 +8,9 @@ public class OrdersDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The outbox of the events it owes the others, and the inbox of those it has handled.
+        modelBuilder.AddIntegrationEventTables();
+
         var order = modelBuilder.Entity<Order>();
         order.HasIndex(o => o.UserId);
         order.HasIndex(o => new { o.Status, o.CreatedAt });

@@ -2,7 +2,12 @@ namespace Shop.OrderService.Model;
 
 public sealed class Order
 {
+    /// <summary>The customer of an order whose customer was deleted: the order stays, for the books, but names no one.</summary>
+    public const int ErasedCustomer = 0;
+
     public int Id { get; set; }
+
+    /// <summary>The customer, or <see cref="ErasedCustomer"/> once they are deleted.</summary>
     public int UserId { get; set; }
     public OrderStatus Status { get; set; }
     public DateTime CreatedAt { get; set; }

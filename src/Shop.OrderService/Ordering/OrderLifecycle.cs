@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shop.Events.Outbox;
 using Shop.ServiceDefaults.Errors;
 
 namespace Shop.OrderService.Ordering;
@@ -6,18 +7,21 @@ namespace Shop.OrderService.Ordering;
 /// <summary>
 /// The one place where an order's status changes, each change together with what goes with it in the products service:
 /// <list type="bullet">
-/// <item>placing: Pending (stored), stock held and confirmed, then Confirmed;</item>
+/// <item>placing: Pending (stored), stock held and confirmed, then Confirmed, with its <see cref="OrderConfirmed"/> event;</item>
 /// <item>undoing a placement that failed: Failed, stock released, order removed;</item>
-/// <item>cancelling: Cancelling, stock released, then Cancelled;</item>
+/// <item>cancelling: Cancelled, with its <see cref="OrderCancelled"/> event in the same commit; the products service
+/// gives the stock back when it handles the event, so a cancel needs no other service online;</item>
 /// <item>recovering what a stop left half done: a Pending order becomes Recovering, then Confirmed if its stock is still held, else undone.</item>
 /// </list>
+/// Placing stays synchronous: the customer waits to learn whether the stock is theirs. Cancelling does not: the
+/// customer's intent is settled the moment it is stored, and the stock can come back a little later.
 /// Every change is a conditional update (<c>… WHERE Status = from</c>): placement, cancellation and recovery may race
 /// for one order, and only the one whose update finds the expected status goes on, so no step runs twice.
 /// A Confirmed order leaves Confirmed only by a cancel, which first tells every replica's <see cref="OrderCache"/>.
 /// </summary>
 public sealed class OrderLifecycle(
-    OrdersDbContext db, UsersClient users, ProductsClient products, BatchedPlacementSteps steps, OrderCache orders, OrderMetrics metrics,
-    TimeProvider clock, ILogger<OrderLifecycle> logger)
+    OrdersDbContext db, UsersClient users, ProductsClient products, BatchedPlacementSteps steps, OrderCache orders,
+    IntegrationEventOutbox outbox, OrderMetrics metrics, TimeProvider clock, ILogger<OrderLifecycle> logger)
 {
     /// <summary>
     /// Places the order of <paramref name="request"/> for the customer <paramref name="userId"/>, once it passes its
@@ -52,8 +56,8 @@ public sealed class OrderLifecycle(
     }
 
     /// <summary>
-    /// Cancels a Confirmed order, or finishes cancelling one: Cancelling first, so that recovery finishes the cancel
-    /// if this is cut short after the release. Repeating it changes nothing; an order still being placed is refused.
+    /// Cancels a Confirmed order (or one an earlier version left Cancelling): Cancelled and its event commit together.
+    /// Repeating it changes nothing; an order still being placed is refused.
     /// </summary>
     public async Task<CancellationResult> CancelAsync(Order order, CancellationToken cancellationToken)
     {
@@ -65,10 +69,8 @@ public sealed class OrderLifecycle(
         if (order.Status is OrderStatus.Confirmed or OrderStatus.Cancelling)
         {
             await orders.MarkChangingAsync(order.Id);
-            await MoveAsync(order.Id, OrderStatus.Confirmed, OrderStatus.Cancelling, cancellationToken);
+            await CancelAndAnnounceAsync(order.Id, order.Status, cancellationToken);
             orders.Forget(order.Id);
-            // From here on a client that goes away must not leave the order half cancelled.
-            await FinishCancellingAsync(order.Id, CancellationToken.None);
         }
 
         return new CancellationResult.Cancelled(await db.Orders.Include(o => o.Lines).AsNoTracking().FirstAsync(o => o.Id == order.Id, CancellationToken.None));
@@ -88,7 +90,7 @@ public sealed class OrderLifecycle(
                 logger.LogWarning("Undid failed order {OrderId}: its stock is released", orderId);
                 break;
             case OrderStatus.Cancelling:
-                await FinishCancellingAsync(orderId, cancellationToken);
+                await CancelAndAnnounceAsync(orderId, OrderStatus.Cancelling, cancellationToken);
                 logger.LogWarning("Finished cancelling order {OrderId}", orderId);
                 break;
         }
@@ -160,7 +162,7 @@ public sealed class OrderLifecycle(
         if (reservation is { Status: ReservationStatus.Held or ReservationStatus.Confirmed }
             && await products.ConfirmAsync(orderId, cancellationToken) is StockHold.Kept)
         {
-            if (await MoveAsync(orderId, OrderStatus.Recovering, OrderStatus.Confirmed, cancellationToken))
+            if (await ConfirmAndAnnounceAsync(orderId, cancellationToken))
             {
                 metrics.Recovered("confirmed");
             }
@@ -205,14 +207,64 @@ public sealed class OrderLifecycle(
         return await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Failed).ExecuteDeleteAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Releases a Cancelling order's stock, then marks it Cancelled.</summary>
-    private async Task FinishCancellingAsync(int orderId, CancellationToken cancellationToken)
+    /// <summary>Moves the order from <paramref name="from"/> to Cancelled and stores its event, in one commit.</summary>
+    private async Task CancelAndAnnounceAsync(int orderId, OrderStatus from, CancellationToken cancellationToken)
     {
-        await products.ReleaseAsync(orderId, cancellationToken);
-        if (await MoveAsync(orderId, OrderStatus.Cancelling, OrderStatus.Cancelled, cancellationToken))
+        var cancelled = await db.InTransactionAsync(async (transaction, attempt) =>
+        {
+            if (!await CancelInTransactionAsync(orderId, from, attempt))
+            {
+                return false;
+            }
+
+            await transaction.CommitAsync(attempt);
+            return true;
+        }, cancellationToken);
+        if (cancelled)
         {
             metrics.Cancelled();
+            outbox.Nudge();
         }
+    }
+
+    /// <summary>
+    /// Moves the order from <paramref name="from"/> to Cancelled and adds its <see cref="OrderCancelled"/> event, in the
+    /// caller's transaction, which commits both; whether this call moved it.
+    /// </summary>
+    public async Task<bool> CancelInTransactionAsync(int orderId, OrderStatus from, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId && o.Status == from, cancellationToken);
+        if (order is null || !await MoveAsync(orderId, from, OrderStatus.Cancelled, cancellationToken))
+        {
+            return false;
+        }
+
+        outbox.Add(OrderEvents.Cancelled(order));
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Moves a Recovering order to Confirmed and stores its event, in one commit; whether this call moved it.</summary>
+    private async Task<bool> ConfirmAndAnnounceAsync(int orderId, CancellationToken cancellationToken)
+    {
+        var confirmed = await db.InTransactionAsync(async (transaction, attempt) =>
+        {
+            if (!await MoveAsync(orderId, OrderStatus.Recovering, OrderStatus.Confirmed, attempt))
+            {
+                return false;
+            }
+
+            outbox.Add(OrderEvents.Confirmed(await db.Orders.AsNoTracking().FirstAsync(o => o.Id == orderId, attempt)));
+            await db.SaveChangesAsync(attempt);
+            await transaction.CommitAsync(attempt);
+            return true;
+        }, cancellationToken);
+        if (confirmed)
+        {
+            outbox.Nudge();
+        }
+
+        return confirmed;
     }
 
     /// <summary>Moves the order from <paramref name="from"/> to <paramref name="to"/>, if it is still in <paramref name="from"/>.</summary>

@@ -9,6 +9,9 @@ public class ProductsDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The inbox of the events it has handled (and the outbox, empty while it publishes none).
+        modelBuilder.AddIntegrationEventTables();
+
         var product = modelBuilder.Entity<Product>();
         product.Property(p => p.Sku).HasMaxLength(ProductRules.MaxSkuLength);
         product.HasIndex(p => p.Sku).IsUnique();

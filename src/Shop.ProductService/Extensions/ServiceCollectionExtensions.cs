@@ -2,7 +2,10 @@ namespace Shop.ProductService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The products database, stock reservations, the sweep that releases expired holds, and token checks.</summary>
+    /// <summary>
+    /// The products database, stock reservations, the sweep that releases expired holds, the stock of cancelled orders
+    /// given back from their events, and token checks.
+    /// </summary>
     public static IHostApplicationBuilder AddProductServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
@@ -11,6 +14,7 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddSingleton<ReservationMetrics>();
         builder.Services.AddScoped<ReservationStore>();
         builder.Services.AddHostedService<ReservationSweep>();
+        builder.AddIntegrationEvents<ProductsDbContext>(ShopServices.Products, handlers => handlers.Handle<OrderCancelled, StockReturn>());
 
         builder.AddDefaultAuthentication(ShopServices.Products);
         builder.Services.AddAuthorizationBuilder()

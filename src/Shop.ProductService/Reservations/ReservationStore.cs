@@ -164,23 +164,8 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
     private async Task<bool?> TryReleaseAsync(IDbContextTransaction transaction, int orderId, bool onlyIfHeld, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var released = await db.Reservations
-            .Where(r => r.OrderId == orderId && (r.Status == ReservationStatus.Held || (!onlyIfHeld && r.Status == ReservationStatus.Confirmed)))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.Status, ReservationStatus.Released)
-                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
-
-        if (released == 1)
-        {
-            var lines = await db.ReservationLines.Where(l => l.OrderId == orderId).AsNoTracking().ToListAsync(cancellationToken);
-            foreach (var line in lines.OrderBy(l => l.ProductId))
-            {
-                await db.Products
-                    .Where(p => p.Id == line.ProductId)
-                    .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock + line.Quantity), cancellationToken);
-            }
-        }
-        else if (!onlyIfHeld && !await db.Reservations.AnyAsync(r => r.OrderId == orderId, cancellationToken))
+        var released = await GiveBackAsync(orderId, onlyIfHeld, cancellationToken);
+        if (!released && !onlyIfHeld && !await db.Reservations.AnyAsync(r => r.OrderId == orderId, cancellationToken))
         {
             db.Reservations.Add(new Reservation { OrderId = orderId, Status = ReservationStatus.Released, CreatedAt = now, UpdatedAt = now });
             if (!await db.TrySaveChangesAsync(cancellationToken))
@@ -191,7 +176,46 @@ public sealed class ReservationStore(ProductsDbContext db, ReservationMetrics me
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return released == 1;
+        return released;
+    }
+
+    /// <summary>
+    /// Gives back the stock of a cancelled order, in the caller's transaction: the handling of its
+    /// <see cref="OrderCancelled"/> event, whose record in the inbox commits with it. An order cancelled twice, or whose
+    /// stock is back already, gives nothing back.
+    /// </summary>
+    public async Task GiveBackCancelledAsync(int orderId, CancellationToken cancellationToken)
+    {
+        if (await GiveBackAsync(orderId, onlyIfHeld: false, cancellationToken))
+        {
+            metrics.Released(expired: false);
+            logger.LogInformation("Released the stock of cancelled order {OrderId}", orderId);
+        }
+    }
+
+    /// <summary>Marks the order's hold Released and returns its quantities to stock; whether there was a hold to release.</summary>
+    private async Task<bool> GiveBackAsync(int orderId, bool onlyIfHeld, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var released = await db.Reservations
+            .Where(r => r.OrderId == orderId && (r.Status == ReservationStatus.Held || (!onlyIfHeld && r.Status == ReservationStatus.Confirmed)))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.Status, ReservationStatus.Released)
+                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+        if (released != 1)
+        {
+            return false;
+        }
+
+        var lines = await db.ReservationLines.Where(l => l.OrderId == orderId).AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var line in lines.OrderBy(l => l.ProductId))
+        {
+            await db.Products
+                .Where(p => p.Id == line.ProductId)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.Stock, p => p.Stock + line.Quantity), cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>Releases every hold older than <paramref name="holdTimeout"/> that was never confirmed.</summary>

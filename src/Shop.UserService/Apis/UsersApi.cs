@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Shop.Events.Outbox;
 using Shop.ServiceDefaults.Errors;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Security;
@@ -150,8 +151,13 @@ public static class UsersApi
         return TypedResults.Ok(user.ToResponse());
     }
 
+    /// <summary>
+    /// Deletes the user, and tells the other services in the same commit (<see cref="UserDeleted"/>, through the outbox),
+    /// so that they erase what they keep of the person even when they are away at this moment.
+    /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
-        int id, ClaimsPrincipal caller, UsersDbContext db, CacheInvalidations invalidations, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal caller, UsersDbContext db, CacheInvalidations invalidations, IntegrationEventOutbox outbox,
+        CancellationToken cancellationToken)
     {
         CacheInvalidation? invalidation = null;
         var deleted = MayAccess(caller, id) && await db.InTransactionAsync(async (transaction, attempt) =>
@@ -162,6 +168,7 @@ public static class UsersApi
             }
 
             invalidation = invalidations.Record(id);
+            outbox.Add(new UserDeleted(id));
             await db.SaveChangesAsync(attempt);
             await transaction.CommitAsync(attempt);
             return true;
@@ -170,6 +177,8 @@ public static class UsersApi
         {
             return UserNotFound(id);
         }
+
+        outbox.Nudge();
 
         await invalidations.SendAsync(invalidation!, cancellationToken);
         return TypedResults.NoContent();

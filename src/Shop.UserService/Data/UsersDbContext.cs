@@ -27,6 +27,9 @@ public class UsersDbContext(DbContextOptions options) : DbContext(options), IDat
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // The outbox of the events it owes the others (and the inbox, empty while it handles none).
+        modelBuilder.AddIntegrationEventTables();
+
         var user = modelBuilder.Entity<User>();
         user.Property(u => u.Name).HasMaxLength(UserRules.MaxNameLength);
         // Emails are unique whatever their case.

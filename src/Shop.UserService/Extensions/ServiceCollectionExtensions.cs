@@ -15,11 +15,12 @@ namespace Shop.UserService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The users database, the shared cache, the user cache, and the identity provider.</summary>
+    /// <summary>The users database with its outbox of events, the shared cache, the user cache, and the identity provider.</summary>
     public static IHostApplicationBuilder AddUserServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
         builder.AddServiceDatabase<UsersDbContext, PostgresUsersDbContext>(ShopResources.UsersDatabase);
+        builder.AddIntegrationEvents<UsersDbContext>(ShopServices.Users);
         builder.AddUserCache();
         builder.AddIdentityProvider();
         return builder;

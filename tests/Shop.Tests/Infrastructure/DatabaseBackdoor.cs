@@ -67,6 +67,54 @@ public sealed record DatabaseBackdoor(string Provider, string ConnectionString)
             await ExecuteAsync("""UPDATE "Orders" SET "Currency" = @currency WHERE "Id" = @id RETURNING "Id" """, ("currency", ChangedCurrency), ("id", orderId)),
             System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// Marks the service's published event of <paramref name="type"/> about order <paramref name="orderId"/> unpublished,
+    /// as a relay that stopped after the transport took it and before it recorded that would have left it: the relay
+    /// publishes it again. Answers whether there was one to mark.
+    /// </summary>
+    public async Task<bool> RepublishOrderEventAsync(string type, int orderId) => await ExecuteAsync($"""
+        UPDATE "OutboxEvents" SET "PublishedAt" = NULL, "NextAttemptAt" = @due
+        WHERE "PublishedAt" IS NOT NULL AND "Type" = @type AND {AboutOrder}
+        RETURNING "Id"
+        """, ("due", LongAgo), ("type", type), ("ended", $"%\"orderId\":{orderId}}}%"), ("followed", $"%\"orderId\":{orderId},%")) is not null;
+
+    /// <summary>The events the service has not published yet.</summary>
+    public async Task<int> UnpublishedEventsAsync() => Convert.ToInt32(
+        await ExecuteAsync("""SELECT COUNT(*) FROM "OutboxEvents" WHERE "PublishedAt" IS NULL"""), CultureInfo.InvariantCulture);
+
+    /// <summary>The events of <paramref name="type"/> about order <paramref name="orderId"/> in the service's inbox.</summary>
+    public async Task<int> InboxCountAsync(string type, int orderId) => Convert.ToInt32(await ExecuteAsync($"""
+        SELECT COUNT(*) FROM "InboxEvents" WHERE "Type" = @type AND {AboutOrder}
+        """, ("type", type), ("ended", $"%\"orderId\":{orderId}}}%"), ("followed", $"%\"orderId\":{orderId},%")),
+        CultureInfo.InvariantCulture);
+
+    // An event's envelope is compact JSON whose data names the order: "orderId":12, or "orderId":12}.
+    private const string AboutOrder = """("Envelope" LIKE @ended OR "Envelope" LIKE @followed)""";
+
+    /// <summary>
+    /// Makes every change to the reservation of <paramref name="orderId"/> fail, as a bug in the code that handles it
+    /// would, until <see cref="AllowReservationChangesAsync"/>: a trigger that raises an error.
+    /// </summary>
+    public Task RefuseReservationChangesAsync(int orderId) => ExecuteAsync(Provider == DataProviders.Postgres
+        ? $$"""
+            CREATE FUNCTION refuse_reservation_change() RETURNS trigger LANGUAGE plpgsql AS $body$
+                BEGIN RAISE EXCEPTION 'This reservation may not change'; END $body$;
+            CREATE TRIGGER refuse_reservation_change BEFORE UPDATE ON "Reservations"
+                FOR EACH ROW WHEN (OLD."OrderId" = {{orderId}}) EXECUTE FUNCTION refuse_reservation_change();
+            """
+        : $"""
+            CREATE TRIGGER refuse_reservation_change BEFORE UPDATE ON "Reservations" WHEN OLD."OrderId" = {orderId}
+                BEGIN SELECT RAISE(ABORT, 'This reservation may not change'); END;
+            """);
+
+    /// <summary>Undoes <see cref="RefuseReservationChangesAsync"/>: the bug is fixed.</summary>
+    public Task AllowReservationChangesAsync() => ExecuteAsync(Provider == DataProviders.Postgres
+        ? """
+            DROP TRIGGER refuse_reservation_change ON "Reservations";
+            DROP FUNCTION refuse_reservation_change();
+            """
+        : "DROP TRIGGER refuse_reservation_change");
+
     private async Task<DbConnection> OpenAsync()
     {
         // A connection of its own each time: a pooled one may predate a restart of the server that a test made.

@@ -106,6 +106,18 @@ public static class ShopApi
     public static async Task<int> StockAsync(this ShopTopology shop, int productId) =>
         (await shop.As(Caller.Admin()).Products.GetAsync<ProductDto>($"/products/{productId}")).Stock;
 
+    /// <summary>
+    /// Waits until a product's stock is <paramref name="expected"/>, as it is once the events in flight are handled (a
+    /// cancelled order's stock comes back when the products service handles its event), then asserts that it stays
+    /// there while a second handling of any of them would have changed it.
+    /// </summary>
+    public static async Task StockSettlesAtAsync(this ShopTopology shop, int productId, int expected)
+    {
+        await Eventually.HoldsAsync(async () => await shop.StockAsync(productId) == expected, $"the stock of product {productId} comes to {expected}");
+        await Eventually.HoldsThroughoutAsync(async () => await shop.StockAsync(productId) == expected,
+            $"the stock of product {productId} stays at {expected}: no event is handled twice", TimeSpan.FromSeconds(3));
+    }
+
     /// <summary>A customer's orders, as the admin lists them.</summary>
     public static async Task<PageDto<OrderSummaryDto>> OrdersOfAsync(this ShopTopology shop, int userId) =>
         await shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");

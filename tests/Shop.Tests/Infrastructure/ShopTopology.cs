@@ -60,6 +60,13 @@ public sealed partial class ShopTopology : IAsyncDisposable
     public static string LocalCacheHost { get; } = MachineProbe.FindOnPath("redis-server") is null ? "garnet" : "redis-server";
 
     /// <summary>
+    /// Where a test topology's integration events go unless a test says otherwise: through a RabbitMQ broker of its own,
+    /// a local process, where rabbitmq-server is installed, else over HTTP; never a container, for the same reasons as
+    /// <see cref="LocalCacheHost"/>.
+    /// </summary>
+    public static string LocalEventsHost { get; } = Directory.Exists("/usr/lib/rabbitmq") ? "rabbitmq-server" : "http";
+
+    /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
     /// <paramref name="dataDirectory"/> is given, with more AppHost <paramref name="settings"/> such as
     /// <c>Reservations:HoldTimeout=00:00:02</c>, and the AppHost's resources changed by <paramref name="configure"/>.
@@ -80,6 +87,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
             var app = await WithServiceLogsOnFailureAsync(() => TopologyLauncher.StartAsync(TestDatabase.Provider,
             [
                 $"Cache:Host={cacheHost ?? LocalCacheHost}",
+                $"Events:Host={LocalEventsHost}",
                 .. TestDatabase.Provider == DataProviders.Postgres ? ["Data:PostgresHost=local"] : Array.Empty<string>(),
                 .. AppHostSettings.Topology(directory, adminPassword, ordersClientSecret),
                 $"Parameters:{ShopResources.Postgres}-password={postgresPassword}",

@@ -65,6 +65,7 @@ public sealed class PostgresStartFailureTests
             $"{DataProviders.Setting}={DataProviders.Postgres}",
             "Data:PostgresHost=local",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
+            $"Events:Host={ShopTopology.LocalEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N")),
             $"Parameters:{ShopResources.Postgres}-password={Guid.NewGuid():N}"
         ]);

@@ -59,6 +59,7 @@ public sealed class StartupSettingsTests
         [
             $"ConnectionStrings:postgres=Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Password={Password}",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
+            $"Events:Host={ShopTopology.LocalEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))
         ], Timeout, healthy: [ShopResources.Cache]);
         using var logs = new ServiceLogs(app);

@@ -19,9 +19,10 @@ public sealed partial class ArchitectureTests
         { "Shop.ServiceDefaults", ["Shop.Contracts"] },
         { "Shop.Data", ["Shop.Contracts", "Shop.ServiceDefaults"] },
         { "Shop.Caching", ["Shop.ServiceDefaults"] },
-        { "Shop.UserService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
-        { "Shop.ProductService", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
-        { "Shop.OrderService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
+        { "Shop.Events", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
+        { "Shop.UserService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.Events", "Shop.ServiceDefaults"] },
+        { "Shop.ProductService", ["Shop.Contracts", "Shop.Data", "Shop.Events", "Shop.ServiceDefaults"] },
+        { "Shop.OrderService", ["Shop.Caching", "Shop.Contracts", "Shop.Data", "Shop.Events", "Shop.ServiceDefaults"] },
         { "Shop.Web", ["Shop.Contracts", "Shop.Data", "Shop.ServiceDefaults"] },
         { "Shop.AppHost", ["Shop.Contracts", "Shop.OrderService", "Shop.ProductService", "Shop.UserService", "Shop.Web"] }
     };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shop.Events.Outbox;
 
 namespace Shop.OrderService.Ordering.Batching;
 
@@ -52,8 +53,10 @@ public sealed class BatchedPlacementSteps : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        // One statement per order, each conditional on Pending, so that each order's answer is its own; one commit for all.
-        return await db.InTransactionAsync(async (transaction, attempt) =>
+        var outbox = scope.ServiceProvider.GetRequiredService<IntegrationEventOutbox>();
+        // One statement per order, each conditional on Pending, so that each order's answer is its own; one commit for
+        // all, with the event of each order that moved.
+        var marked = await db.InTransactionAsync(async (transaction, attempt) =>
         {
             var moved = new List<bool>(orderIds.Count);
             foreach (var orderId in orderIds)
@@ -63,9 +66,18 @@ public sealed class BatchedPlacementSteps : IAsyncDisposable
                     .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, OrderStatus.Confirmed), attempt) == 1);
             }
 
+            var confirmed = orderIds.Where((_, i) => moved[i]).ToList();
+            foreach (var order in await db.Orders.AsNoTracking().Where(o => confirmed.Contains(o.Id)).ToListAsync(attempt))
+            {
+                outbox.Add(OrderEvents.Confirmed(order));
+            }
+
+            await db.SaveChangesAsync(attempt);
             await transaction.CommitAsync(attempt);
             return (IReadOnlyList<bool>)moved;
         }, CancellationToken.None);
+        outbox.Nudge();
+        return marked;
     }
 
     private async Task<IReadOnlyList<StockHold>> WithProductsAsync(Func<ProductsClient, Task<IReadOnlyList<StockHold>>> call)

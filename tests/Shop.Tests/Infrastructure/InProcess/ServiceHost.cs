@@ -19,6 +19,9 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
     // Nothing listens on port 1 of loopback: every cache call fails at once, as while the cache is down.
     private const string UnreachableCache = "127.0.0.1:1,password=none,connectTimeout=200";
 
+    /// <summary>The secret that signs the events a test delivers to a service in this process.</summary>
+    public const string InProcessDeliverySecret = "in-process-delivery-secret-of-the-tests";
+
     private readonly InProcessCache? _cache;
 
     protected ServiceHost(bool withCache)
@@ -80,6 +83,9 @@ public abstract class ServiceHost<TEntry> : WebApplicationFactory<TEntry> where 
         // topology's (30 s). An unreachable one refuses at once; its calls keep a short timeout, as they wait it out
         // while the client tries to connect.
         builder.UseSetting("Cache:Timeout", CacheConnectionString is null ? "00:00:05" : "00:00:30");
+        // Events over HTTP to no subscriber: what a service publishes is taken at once, and reaches no one.
+        builder.UseSetting(EventTransports.Setting, EventTransports.Http);
+        builder.UseSetting(EventTransports.HttpSecretSetting, InProcessDeliverySecret);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
