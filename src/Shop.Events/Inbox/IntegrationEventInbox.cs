@@ -41,7 +41,13 @@ internal sealed partial class IntegrationEventInbox(
         {
             failure = null;
             var now = clock.GetStoredNow().UtcDateTime;
-            // The row first: a repeat delivered at the same moment waits on its key, and is then turned away.
+            // A repeat of an event handled earlier is found at once; one delivered at the same moment waits on the
+            // row's key, written before the handler runs, and is then turned away.
+            if (await Events.AnyAsync(e => e.EventId == envelope.Id, attempt))
+            {
+                return ReceiveOutcome.Duplicate;
+            }
+
             Events.Add(new InboxEvent { EventId = envelope.Id, Type = envelope.Type, Envelope = json, ReceivedAt = now, HandledAt = now, Attempts = 1 });
             if (!await db.TrySaveChangesAsync(attempt))
             {
