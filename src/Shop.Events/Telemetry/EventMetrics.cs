@@ -35,9 +35,9 @@ public sealed class EventMetrics
             "Events put aside after their handler failed Events:MaxAttempts times, until an administrator replays them.");
 
         var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableGauge("shop.events.outbox.depth", () => _backlog.Depth, "{event}",
+        meter.CreateObservableGauge("shop.events.outbox.depth", () => Backlog.Depth, "{event}",
             "Events committed and not yet published.");
-        meter.CreateObservableGauge("shop.events.outbox.oldest_age", () => _backlog.OldestAge(_clock.GetUtcNow().UtcDateTime).TotalSeconds, "s",
+        meter.CreateObservableGauge("shop.events.outbox.oldest_age", () => Backlog.OldestAge(_clock.GetUtcNow().UtcDateTime).TotalSeconds, "s",
             "How long the oldest unpublished event has waited, in seconds.");
     }
 

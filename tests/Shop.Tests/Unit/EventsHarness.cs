@@ -4,10 +4,12 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Shop.Data.Work;
 using Shop.Events;
 using Shop.Events.Inbox;
 using Shop.Events.Outbox;
@@ -35,6 +37,7 @@ internal sealed class EventsHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IEventPublisher>(Publisher);
         services.AddSingleton(Handler);
+        services.AddSingleton<WorkLease>(new HeldLease());
         services.AddDbContext<EventsTestDbContext>(options => options.UseSqlite($"Data Source={_file}"));
         services.AddIntegrationEventServices<EventsTestDbContext>(Service, handlers => handlers.Handle<OrderCancelled, StockReturn>());
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -59,6 +62,9 @@ internal sealed class EventsHarness : IAsyncDisposable
     public AsyncServiceScope Scope() => _services.CreateAsyncScope();
 
     public IEventReceiver Receiver => _services.GetRequiredService<IEventReceiver>();
+
+    /// <summary>The background workers, the relay's and the retries', to start when a test runs them on the fake clock.</summary>
+    public IEnumerable<IHostedService> Workers => _services.GetServices<IHostedService>();
 
     /// <summary>One pass of the relay, as its worker runs it.</summary>
     public async Task<int> RelayAsync()
@@ -117,6 +123,16 @@ internal sealed class EventsHarness : IAsyncDisposable
             _published.Add(envelope);
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>The lease of a service with one replica: always this process's.</summary>
+    private sealed class HeldLease : WorkLease, IAsyncDisposable
+    {
+        public override Task<IAsyncDisposable?> TryAcquireAsync(string job, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable?>(this);
+
+        public override Task<IAsyncDisposable> AcquireAsync(string job, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(this);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Whether the handler fails, and how often it ran.</summary>

@@ -147,6 +147,48 @@ public sealed class EventsOutboxTests : IAsyncLifetime
         Assert.Equal(request.SpanId, publish.ParentSpanId);
     }
 
+    [Fact]
+    public async Task TheRelayWorkerPublishesWhenNudgedAndOtherwiseAtItsNextPassOnTheServicesClock()
+    {
+        var relay = _events.Workers.OfType<OutboxRelayWorker>().Single();
+        await relay.StartAsync(Cancellation);
+        try
+        {
+            await using (var scope = _events.Scope())
+            {
+                var outbox = scope.ServiceProvider.GetRequiredService<IntegrationEventOutbox>();
+                outbox.Add(new OrderCancelled(1, 7, 25m, "EUR"));
+                await scope.ServiceProvider.GetRequiredService<EventsTestDbContext>().SaveChangesAsync(Cancellation);
+                outbox.Nudge();
+            }
+
+            // The clock stands still: only the nudge can start the pass that publishes it.
+            await UntilAsync(() => _events.Publisher.Published.Count == 1, advance: TimeSpan.Zero);
+
+            await AddAsync(2);
+            await UntilAsync(() => _events.Publisher.Published.Count == 2, advance: TimeSpan.FromSeconds(1));
+            Assert.Equal([1, 2], _events.Publisher.Published.Select(OrderIdOf));
+        }
+        finally
+        {
+            await relay.StopAsync(Cancellation);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="condition"/>, moving the fake clock on by <paramref name="advance"/> at each look.</summary>
+    private async Task UntilAsync(Func<bool> condition, TimeSpan advance)
+    {
+        var waited = Task.Run(async () =>
+        {
+            while (!condition())
+            {
+                _events.Clock.Advance(advance);
+                await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation);
+            }
+        }, Cancellation);
+        await waited.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+    }
+
     private async Task AddAsync(int orderId)
     {
         await using var scope = _events.Scope();
