@@ -29,7 +29,7 @@ internal sealed class EventsHarness : IAsyncDisposable
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"shop-events-{Guid.NewGuid():N}.db");
     private readonly ServiceProvider _services;
 
-    private EventsHarness(IReadOnlyDictionary<string, string?> settings)
+    private EventsHarness(IReadOnlyDictionary<string, string?> settings, Action<DbContextOptionsBuilder>? database)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
@@ -38,7 +38,7 @@ internal sealed class EventsHarness : IAsyncDisposable
         services.AddSingleton<IEventPublisher>(Publisher);
         services.AddSingleton(Handler);
         services.AddSingleton<WorkLease>(new HeldLease());
-        services.AddDbContext<EventsTestDbContext>(options => options.UseSqlite($"Data Source={_file}"));
+        services.AddDbContext<EventsTestDbContext>(database ?? (options => options.UseSqlite($"Data Source={_file}")));
         services.AddIntegrationEventServices<EventsTestDbContext>(Service, handlers => handlers.Handle<OrderCancelled, StockReturn>());
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
@@ -51,9 +51,10 @@ internal sealed class EventsHarness : IAsyncDisposable
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
-    public static async Task<EventsHarness> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<EventsHarness> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<DbContextOptionsBuilder>? database = null)
     {
-        var harness = new EventsHarness(settings ?? new Dictionary<string, string?>());
+        var harness = new EventsHarness(settings ?? new Dictionary<string, string?>(), database);
         await using var scope = harness._services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<EventsTestDbContext>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
         return harness;
