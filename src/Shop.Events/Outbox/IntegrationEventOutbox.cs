@@ -24,6 +24,10 @@ public sealed class IntegrationEventOutbox
     /// Adds <paramref name="event"/> to the context's pending changes, in the trace of the code that adds it; the
     /// caller's <c>SaveChanges</c>, or the commit of its transaction, commits it with the rest.
     /// </summary>
+    /// <remarks>
+    /// In <see cref="TransactionExtensions.InTransactionAsync{T}"/>, add it inside the work: each attempt starts on a
+    /// cleared context, which would drop an event added before.
+    /// </remarks>
     public void Add<TEvent>(TEvent @event) where TEvent : IIntegrationEvent
     {
         var occurredAt = _clock.GetStoredNow();
@@ -47,6 +51,9 @@ public sealed class IntegrationEventOutbox
         });
     }
 
-    /// <summary>Lets the relay publish now rather than at its next pass; call it once the events are committed.</summary>
+    /// <summary>
+    /// Lets the relay publish now rather than at its next pass; call it once the events are committed. It wakes this
+    /// replica's relay: where another replica holds the relay's lease, that one publishes them at its next pass, within a second.
+    /// </summary>
     public void Nudge() => _signal.Nudge();
 }
