@@ -25,6 +25,7 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
     private const string ShopMeterPrefix = "Shop.";
+    private const string IntegrationEventsSource = "Shop.Events";
 
     /// <summary>
     /// Adds telemetry, health checks, service discovery, resilient HttpClients, problem details, OpenAPI, the clock, and
@@ -106,6 +107,8 @@ public static class Extensions
                 .AddMeter(ShopMeterPrefix + "*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                // Integration events: the relay's publishes and the inbox's handling, in the trace that committed each event.
+                .AddSource(IntegrationEventsSource)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
