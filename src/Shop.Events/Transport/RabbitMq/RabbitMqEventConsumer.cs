@@ -9,7 +9,7 @@ namespace Shop.Events.Transport.RabbitMq;
 /// <summary>
 /// Takes this service's events from its queue into the inbox: connects, declares the exchange, the queue and its
 /// bindings to the types the service handles, and consumes; after losing the connection, or failing to make it, it
-/// tries again after a backoff (1 s doubling to 30 s), for as long as the service runs. A message is acknowledged only
+/// tries again after a backoff (1 s doubling to 10 s), for as long as the service runs. A message is acknowledged only
 /// once the inbox has it; one the inbox could not record (its database away) is given back to the queue, a second
 /// later so that an outage is not a busy loop; one that is no envelope at all is rejected, never to be tried again.
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed partial class RabbitMqEventConsumer(
     // Waits on the network, timed on the machine's clock as the services' HttpClient timeouts are: a test that moves the
     // service's clock has no broker to wait for.
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RedeliveryPause = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
