@@ -33,7 +33,7 @@ public sealed class WebhookAddressPolicy(IOptions<WebhookOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = await Dns.GetHostAddressesAsync(url.DnsSafeHost, cancellationToken);
+            addresses = await ResolveAsync(url.DnsSafeHost, cancellationToken);
         }
         catch (SocketException exception)
         {
@@ -50,7 +50,7 @@ public sealed class WebhookAddressPolicy(IOptions<WebhookOptions> options)
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var addresses = await ResolveAsync(host, cancellationToken);
         if (Refusal(host, addresses) is { } refusal)
         {
             throw new WebhookAddressRefusedException(refusal);
@@ -68,6 +68,10 @@ public sealed class WebhookAddressPolicy(IOptions<WebhookOptions> options)
             throw;
         }
     }
+
+    // An address is taken as it is: DNS would refuse to look up the unspecified one rather than answer it.
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var address) ? [address] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
     private string? Refusal(string host, IPAddress[] addresses)
     {
