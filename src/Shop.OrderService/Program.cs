@@ -9,6 +9,7 @@ app.UseDefaultProblemDetails();
 app.UseDefaultSecurity();
 app.MapDefaultEndpoints();
 app.MapOrdersApi();
+app.MapWebhooksApi();
 app.MapIntegrationEvents();
 
 await app.MigrateDbContextAsync<OrdersDbContext>(OrdersSeed.SeedSampleOrdersAsync);

@@ -10,6 +10,7 @@ public class OrdersDbContext(DbContextOptions options) : DbContext(options)
     {
         // The outbox of the events it owes the others, and the inbox of those it has handled.
         modelBuilder.AddIntegrationEventTables();
+        modelBuilder.AddWebhookTables();
 
         var order = modelBuilder.Entity<Order>();
         order.HasIndex(o => o.UserId);

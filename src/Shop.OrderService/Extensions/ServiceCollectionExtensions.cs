@@ -2,7 +2,7 @@ namespace Shop.OrderService.Extensions;
 
 internal static class ServiceCollectionExtensions
 {
-    /// <summary>The orders database, the shared cache, clients of the users and products services signed in as this service, the orders it keeps in memory, the order lifecycle with its events, and token checks.</summary>
+    /// <summary>The orders database, the shared cache, clients of the users and products services signed in as this service, the orders it keeps in memory, the order lifecycle with its events, webhooks, and token checks.</summary>
     public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidation();
@@ -16,8 +16,11 @@ internal static class ServiceCollectionExtensions
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<IdempotentPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();
+        builder.AddWebhooks();
         builder.AddIntegrationEvents<OrdersDbContext>(ShopServices.Orders, handlers => handlers
-            .Handle<UserDeleted, CustomerErasure>());
+            .Handle<UserDeleted, CustomerErasure>()
+            .Handle<OrderConfirmed, OrderConfirmedWebhooks>()
+            .Handle<OrderCancelled, OrderCancelledWebhooks>());
 
         builder.AddDefaultAuthentication(ShopServices.Orders);
         builder.AddDefaultRateLimiting();

@@ -107,14 +107,13 @@ public abstract class IntegrationEventTests(EventTopologyFixture fixture)
 
             var deadLetter = await Eventually.ReturnsAsync(() => DeadLetterOfAsync(shop, order.Id),
                 "the event is dead-lettered after its retries");
-            Assert.Equal("order.cancelled", deadLetter.GetProperty("type").GetString());
-            Assert.Equal(EventTopologyFixture.MaxAttempts, deadLetter.GetProperty("attempts").GetInt32());
-            Assert.Contains("may not change", deadLetter.GetProperty("lastError").GetString());
+            Assert.Equal(("order.cancelled", EventTopologyFixture.MaxAttempts), (deadLetter.Type, deadLetter.Attempts));
+            Assert.Contains("may not change", deadLetter.LastError);
             Assert.Equal(7, await shop.StockAsync(product.Id));
 
             await products.AllowReservationChangesAsync();
             var replay = await shop.As(Caller.Admin()).Products.PostAsync(
-                $"/events/dead-letters/{deadLetter.GetProperty("eventId").GetGuid()}/replay", null, Cancellation);
+                $"/events/dead-letters/{deadLetter.EventId}/replay", null, Cancellation);
             Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         }
         catch
@@ -234,19 +233,11 @@ public abstract class IntegrationEventTests(EventTopologyFixture fixture)
     }
 
     /// <summary>The products service's dead letter of the event about <paramref name="orderId"/>, or null.</summary>
-    private static async Task<JsonElement?> DeadLetterOfAsync(ShopTopology shop, int orderId)
-    {
-        var page = await shop.As(Caller.Admin()).Products.GetAsync<JsonElement>("/events/dead-letters?pageSize=100");
-        foreach (var deadLetter in page.GetProperty("items").EnumerateArray())
-        {
-            if (deadLetter.GetProperty("data").GetProperty("orderId").GetInt32() == orderId)
-            {
-                return deadLetter;
-            }
-        }
+    private static async Task<DeadLetterDto?> DeadLetterOfAsync(ShopTopology shop, int orderId) =>
+        (await shop.As(Caller.Admin()).Products.GetAsync<PageDto<DeadLetterDto>>("/events/dead-letters?pageSize=100")).Items
+            .SingleOrDefault(deadLetter => deadLetter.Data.GetProperty("orderId").GetInt32() == orderId);
 
-        return null;
-    }
+    private sealed record DeadLetterDto(Guid EventId, string Type, int Attempts, string? LastError, JsonElement Data);
 }
 
 [Collection(BrokerEventsCollection.Name)]
