@@ -28,16 +28,18 @@ public sealed class EventHostTests
     public async Task AutoRunsTheInstalledBrokerWhichKeepsItsPasswordToItselfAndItsQueuesAcrossAKillAndLeavesNothingRunning()
     {
         Assert.SkipWhen(LocalRabbitMqInstallation.Find() is null, $"This needs the installed RabbitMQ server: {LocalRabbitMqInstallation.NotInstalled}");
-        Assert.SkipWhen(MachineProbe.ContainerRuntime is not null, "A container runtime answers here, so auto runs the broker in a container.");
+        // Where a container runtime answers, auto runs the broker in a container: the installed server is then asked for.
+        var containers = MachineProbe.ContainerRuntime is not null;
         var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-events-").FullName;
         var node = TopologyLauncher.BrokerNodeOf(dataDirectory);
-        var app = await StartAsync(dataDirectory);
+        var app = await StartAsync(dataDirectory, containers ? [$"{EventsHostSelector.SettingName}=rabbitmq-server"] : []);
         var stopped = false;
         try
         {
             var logs = app.Services.GetFakeLogCollector();
+            var reason = containers ? $"{EventsHostSelector.SettingName} is 'rabbitmq-server'" : "no container runtime answers and /usr/lib/rabbitmq/";
             Assert.Contains(logs.GetSnapshot(), record => record.Level == LogLevel.Information
-                && record.Message.StartsWith($"The {ShopResources.Events} resource runs on {EventsHost.RabbitMqServer}, because no container runtime answers and /usr/lib/rabbitmq/", StringComparison.Ordinal));
+                && record.Message.StartsWith($"The {ShopResources.Events} resource runs on {EventsHost.RabbitMqServer}, because {reason}", StringComparison.Ordinal));
 
             // The services reach the broker as they would Aspire's container.
             var connectionString = await app.GetConnectionStringAsync(ShopResources.Events, Cancellation)
