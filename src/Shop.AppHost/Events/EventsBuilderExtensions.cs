@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,9 @@ namespace Shop.AppHost.Events;
 
 internal static class EventsBuilderExtensions
 {
+    /// <summary>epmd's NAMES_REQ: its length in two bytes, then 'n'.</summary>
+    private static readonly byte[] NamesRequest = [0, 1, (byte)'n'];
+
     /// <summary>The name of the local broker's port mapper resource (epmd), shown under the broker.</summary>
     public static string PortMapperName(string broker) => $"{broker}-epmd";
 
@@ -209,13 +213,21 @@ internal static class EventsBuilderExtensions
         {
             try
             {
+                // A NAMES request, which epmd answers with its port and closes; a bare connection would only fill its
+                // log with a line about a partial packet at every check.
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, endpoint.Port, cancellationToken);
-                return HealthCheckResult.Healthy();
+                var stream = client.GetStream();
+                await stream.WriteAsync(NamesRequest, cancellationToken);
+                var port = new byte[4];
+                await stream.ReadExactlyAsync(port, cancellationToken);
+                return BinaryPrimitives.ReadInt32BigEndian(port) == endpoint.Port
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy("Another port mapper answers on the port.");
             }
-            catch (SocketException exception)
+            catch (Exception exception) when (exception is SocketException or IOException)
             {
-                return HealthCheckResult.Unhealthy("epmd does not accept connections.", exception);
+                return HealthCheckResult.Unhealthy("epmd does not answer.", exception);
             }
         });
         return portMapper.WithHealthCheck(healthCheckKey);
