@@ -44,7 +44,7 @@ internal static class EventsBuilderExtensions
         return choice.Host switch
         {
             // The queues, and the events in them, outlive the container.
-            EventsHost.Container => new(choice.Host, builder.AddRabbitMQ(name).WithDataVolume(), null),
+            EventsHost.Container => new(choice.Host, builder.AddRabbitMQ(name).WithDataVolume().WithoutDeveloperCertificate(), null),
             EventsHost.RabbitMqServer => new(choice.Host, builder.AddLocalBroker(name, choice.Installation!, node!), null),
             _ => new(choice.Host, null, builder.AddGeneratedSecret(ShopResources.EventsDeliverySecret))
         };
