@@ -1,5 +1,6 @@
 using Shop.AppHost;
 using Shop.AppHost.Cache;
+using Shop.AppHost.Events;
 
 var builder = DistributedApplication.CreateBuilder(args)
     .WithPromptStartupHealth();
@@ -7,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args)
 var cache = builder.AddCache(ShopResources.Cache);
 var databases = builder.AddServiceDatabases(builder.GetDataDirectory());
 var platform = new ServicePlatform(databases, builder.GetServiceReplicas(databases));
+var events = builder.AddEvents();
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
 var adminPassword = builder.AddGeneratedSecret(ShopResources.AdminPassword);
@@ -43,6 +45,12 @@ var web = builder.AddService<Projects.Shop_Web>(ShopServices.Web, platform, Shop
     .WithReference(users)
     .WithReference(products)
     .WithReference(orders);
+
+// Who hears of whose events where no broker carries them: users tells orders of a deleted user; orders tells products of
+// a confirmed or cancelled order, and itself, for the webhooks it sends; products only listens.
+users.WithEvents(events, orders);
+orders.WithEvents(events, products, orders);
+products.WithEvents(events);
 
 // Tokens name the issuer's public address, where a browser signs in; the services fetch its keys inside the network.
 users.WithIssuerAddress(users, products, orders, web);
