@@ -33,7 +33,7 @@ var users = builder.AddService<Projects.Shop_UserService>(ShopServices.Users, pl
 var products = builder.AddService<Projects.Shop_ProductService>(ShopServices.Products, platform, ShopResources.ProductsDatabase, "Reservations")
     .WithReference(users);
 
-var orders = builder.AddService<Projects.Shop_OrderService>(ShopServices.Orders, platform, ShopResources.OrdersDatabase, "Ordering")
+var orders = builder.AddService<Projects.Shop_OrderService>(ShopServices.Orders, platform, ShopResources.OrdersDatabase, "Ordering", "Webhooks")
     .WithEnvironment("Identity__ClientSecret", ordersClientSecret)
     .WithCache(cache)
     .WithReference(users)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Events;
 using Shop.Events.Apis;
 using Shop.Events.Inbox;
@@ -24,11 +25,18 @@ public static class EventsExtensions
         return builder;
     }
 
-    /// <summary>Maps the administrators' dead-letter API and the transport's endpoints.</summary>
+    /// <summary>
+    /// Maps the administrators' dead-letter API and the transport's endpoints, where the service handles events: a
+    /// service that only publishes has neither dead letters nor deliveries to take.
+    /// </summary>
     public static IEndpointRouteBuilder MapIntegrationEvents(this IEndpointRouteBuilder app)
     {
-        app.MapDeadLettersApi();
-        app.MapEventTransport();
+        if (app.ServiceProvider.GetRequiredService<EventHandlerRegistry>().Types.Count > 0)
+        {
+            app.MapDeadLettersApi();
+            app.MapEventTransport();
+        }
+
         return app;
     }
 }

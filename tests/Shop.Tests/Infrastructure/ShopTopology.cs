@@ -8,6 +8,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.AppHost;
+using Shop.AppHost.Events;
 using StackExchange.Redis;
 
 namespace Shop.Tests.Infrastructure;
@@ -64,7 +65,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
     /// a local process, where rabbitmq-server is installed, else over HTTP; never a container, for the same reasons as
     /// <see cref="LocalCacheHost"/>.
     /// </summary>
-    public static string LocalEventsHost { get; } = Directory.Exists("/usr/lib/rabbitmq") ? "rabbitmq-server" : "http";
+    public static string LocalEventsHost { get; } = LocalRabbitMqInstallation.Find() is null ? "http" : "rabbitmq-server";
 
     /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
@@ -150,10 +151,13 @@ public sealed partial class ShopTopology : IAsyncDisposable
     /// <summary>Removes a data folder the tests made, and the PostgreSQL cluster made for it wherever that lies.</summary>
     public static void RemoveData(string dataDirectory)
     {
-        var cluster = TopologyLauncher.PostgresClusterOf(dataDirectory);
-        if (!cluster.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && Directory.Exists(cluster))
+        // A PostgreSQL cluster and a broker's node run as accounts of their own, whose folders may lie outside the data folder.
+        foreach (var folder in new[] { TopologyLauncher.PostgresClusterOf(dataDirectory), TopologyLauncher.BrokerNodeOf(dataDirectory) })
         {
-            Directory.Delete(cluster, recursive: true);
+            if (!folder.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         Directory.Delete(dataDirectory, recursive: true);

@@ -43,7 +43,16 @@ public sealed class AccessControlTests(InProcessServicesFixture services)
         (ShopServices.Orders, "GET", "/orders", Needs.Person),
         (ShopServices.Orders, "GET", "/orders/1", Needs.Person),
         (ShopServices.Orders, "POST", "/orders", Needs.Person),
-        (ShopServices.Orders, "POST", "/orders/1/cancel", Needs.Person)
+        (ShopServices.Orders, "POST", "/orders/1/cancel", Needs.Person),
+        (ShopServices.Orders, "POST", "/webhooks", Needs.Admin),
+        (ShopServices.Orders, "GET", "/webhooks", Needs.Admin),
+        (ShopServices.Orders, "DELETE", "/webhooks/1", Needs.Admin),
+        (ShopServices.Orders, "GET", "/webhooks/1/deliveries", Needs.Admin),
+        (ShopServices.Orders, "POST", "/webhooks/deliveries/1/replay", Needs.Admin),
+        (ShopServices.Products, "GET", "/events/dead-letters", Needs.Admin),
+        (ShopServices.Products, "POST", $"/events/dead-letters/{Guid.Empty}/replay", Needs.Admin),
+        (ShopServices.Orders, "GET", "/events/dead-letters", Needs.Admin),
+        (ShopServices.Orders, "POST", $"/events/dead-letters/{Guid.Empty}/replay", Needs.Admin)
     ];
 
     public static TheoryData<string, string, string, Needs> ProtectedEndpoints()

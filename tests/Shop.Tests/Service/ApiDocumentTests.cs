@@ -38,8 +38,10 @@ public sealed class ApiDocumentTests(InProcessServicesFixture services)
 
         AssertSignsInAt(productsDocument, $"{FakePeers.UsersAddress}/");
         AssertSignsInAt(ordersDocument, $"{FakePeers.UsersAddress}/");
-        Assert.Equal(11, ProtectedOperations(productsDocument).Count);
-        Assert.Equal(["GET /orders", "POST /orders", "GET /orders/{id}", "POST /orders/{id}/cancel"], ProtectedOperations(ordersDocument));
+        Assert.Equal(13, ProtectedOperations(productsDocument).Count);
+        Assert.Equal(["GET /orders", "POST /orders", "GET /orders/{id}", "POST /orders/{id}/cancel",
+            "POST /webhooks", "GET /webhooks", "DELETE /webhooks/{id}", "GET /webhooks/{id}/deliveries", "POST /webhooks/deliveries/{id}/replay",
+            "GET /events/dead-letters", "POST /events/dead-letters/{id}/replay"], ProtectedOperations(ordersDocument));
     }
 
     [Fact]
