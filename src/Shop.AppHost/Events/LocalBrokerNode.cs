@@ -51,10 +51,7 @@ internal sealed record LocalBrokerNode(string Directory, string? Account, string
 
     /// <summary>Starts <paramref name="program"/> as the node's account: through setpriv, which becomes it and then runs the program in its place.</summary>
     public (string Command, IReadOnlyList<string> Arguments) AsAccount(string program, params IReadOnlyList<string> arguments) =>
-        Account is null
-            ? (program, arguments)
-            : (MachineProbe.FindOnPath("setpriv") ?? throw new InvalidOperationException("setpriv (util-linux) is needed to run RabbitMQ as another account."),
-               [$"--reuid={Account}", $"--regid={Account}", "--init-groups", "--", program, .. arguments]);
+        AccountProcess.As(Account, "RabbitMQ", program, arguments);
 
     /// <summary>
     /// Makes the node's folder and writes its settings as the account, with the user <paramref name="user"/> and
@@ -93,17 +90,7 @@ internal sealed record LocalBrokerNode(string Directory, string? Account, string
             mv rabbitmq.conf.new rabbitmq.conf
             printf '%s\n' "$digest" > credentials.sha256
             """;
-        var (command, arguments) = AsAccount("/bin/sh", "-c", Script, "prepare", Directory);
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // A folder every account may enter: the caller's current folder may be closed to the account.
-            WorkingDirectory = "/"
-        };
-        start.Environment.Remove("TMPDIR");
+        var start = AccountProcess.StartInfo(Account, "RabbitMQ", "/bin/sh", ["-c", Script, "prepare", Directory]);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The node's folder could not be prepared: sh did not start.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -34,10 +34,7 @@ internal sealed record LocalPostgresCluster(string Directory, string? Account)
 
     /// <summary>Starts <paramref name="program"/> as the cluster's account: through setpriv, which becomes it and then runs the program in its place.</summary>
     public (string Command, IReadOnlyList<string> Arguments) AsAccount(string program, params IReadOnlyList<string> arguments) =>
-        Account is null
-            ? (program, arguments)
-            : (MachineProbe.FindOnPath("setpriv") ?? throw new InvalidOperationException("setpriv (util-linux) is needed to run PostgreSQL as root."),
-               [$"--reuid={Account}", $"--regid={Account}", "--init-groups", "--", program, .. arguments]);
+        AccountProcess.As(Account, "PostgreSQL", program, arguments);
 
     /// <summary>
     /// Makes the cluster with <c>initdb</c>: the superuser <c>postgres</c> with <paramref name="password"/>, which is given
@@ -64,17 +61,7 @@ internal sealed record LocalPostgresCluster(string Directory, string? Account)
             cat > "$pwfile"
             "$2" -D "$1" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --no-locale
             """;
-        var (command, arguments) = AsAccount("/bin/sh", "-c", Script, "initdb", Directory, installation.Initdb);
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // A folder every account may enter: the caller's current folder may be closed to the account.
-            WorkingDirectory = "/"
-        };
-        start.Environment.Remove("TMPDIR");
+        var start = AccountProcess.StartInfo(Account, "PostgreSQL", "/bin/sh", ["-c", Script, "initdb", Directory, installation.Initdb]);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("initdb did not start.");
         var output = new List<string>();
         process.OutputDataReceived += (_, line) => Log(line.Data);

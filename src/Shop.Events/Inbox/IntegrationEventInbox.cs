@@ -227,7 +227,7 @@ internal sealed partial class IntegrationEventInbox(
     private static bool IsHandlerFailure(Exception exception, CancellationToken cancellationToken) =>
         !DatabaseOutage.IsOutage(exception) && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
-    [LoggerMessage(LogLevel.Debug, "Event {EventId} of type {EventType} is in the inbox already; the repeat is turned away")]
+    [LoggerMessage(LogLevel.Information, "Event {EventId} of type {EventType} is in the inbox already; the repeat is turned away")]
     private partial void LogDuplicate(Guid eventId, string eventType);
 
     [LoggerMessage(LogLevel.Information, "Event {EventId} of type {EventType} was handled at attempt {Attempt}")]

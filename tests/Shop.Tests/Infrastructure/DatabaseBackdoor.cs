@@ -88,6 +88,12 @@ public sealed record DatabaseBackdoor(string Provider, string ConnectionString)
         """, ("type", type), ("ended", $"%\"orderId\":{orderId}}}%"), ("followed", $"%\"orderId\":{orderId},%")),
         CultureInfo.InvariantCulture);
 
+    /// <summary>The id of the event of <paramref name="type"/> about order <paramref name="orderId"/> in the service's inbox.</summary>
+    public async Task<Guid> InboxEventIdAsync(string type, int orderId) => Guid.Parse(Convert.ToString(await ExecuteAsync($"""
+        SELECT "EventId" FROM "InboxEvents" WHERE "Type" = @type AND {AboutOrder}
+        """, ("type", type), ("ended", $"%\"orderId\":{orderId}}}%"), ("followed", $"%\"orderId\":{orderId},%")),
+        CultureInfo.InvariantCulture) ?? throw new InvalidOperationException($"No {type} event of order {orderId} is in the inbox."));
+
     // An event's envelope is compact JSON whose data names the order: "orderId":12, or "orderId":12}.
     private const string AboutOrder = """("Envelope" LIKE @ended OR "Envelope" LIKE @followed)""";
 
