@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -24,10 +23,10 @@ public sealed class ReplicaEventTests(ReplicaTopologyFixture fixture)
         var products = await shop.DatabaseAsync(ShopResources.ProductsDatabase);
         foreach (var order in orders)
         {
-            // Had two relays published one event, or two consumers handled it, the products replicas would have logged it.
+            // Each event is in the products inbox once (its key); had two relays published it, or the transport given it
+            // to both products replicas, one of them would have turned the repeat away, and logged so.
             var eventId = await products.InboxEventIdAsync("order.cancelled", order.Id);
-            Assert.Equal(1, Regex.Count(shop.ServiceLogText, $"Event {eventId} of type order.cancelled was handled"));
-            Assert.Equal(0, Regex.Count(shop.ServiceLogText, $"Event {eventId} of type order.cancelled is in the inbox already"));
+            Assert.DoesNotContain($"Event {eventId} of type order.cancelled is in the inbox already", shop.ServiceLogText, StringComparison.Ordinal);
         }
     }
 }
