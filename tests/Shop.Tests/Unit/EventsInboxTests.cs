@@ -141,6 +141,16 @@ public sealed class EventsInboxTests : IAsyncLifetime
         Assert.Equal((events.Clock.GetUtcNow().UtcDateTime, (DateTime?)null), (record.DeadLetteredAt, record.NextAttemptAt));
     }
 
+    [Fact]
+    public async Task ListingDeadLettersOutsideThePagingBoundsIsAValidationProblemNamingTheFields()
+    {
+        var listed = await DeadLettersAsync(_events, deadLetters =>
+            DeadLettersApi.ListDeadLetters(new PageRequest(-1, PageRequest.MaxPageSize + 1), deadLetters, Cancellation));
+
+        var problem = Assert.IsType<ValidationProblem>(listed.Result);
+        Assert.Equal([nameof(PageRequest.PageIndex), nameof(PageRequest.PageSize)], problem.ProblemDetails.Errors.Keys.Order());
+    }
+
     private Task<InboxEvent> RecordAsync(Guid id) => _events.ReadAsync(db => db.Inbox.SingleAsync(e => e.EventId == id, Cancellation));
 
     private static async Task<T> DeadLettersAsync<T>(EventsHarness events, Func<DeadLetters, Task<T>> use)
