@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -18,6 +19,7 @@ namespace Shop.Tests.Topology;
 /// keeps its queues across a kill and a restart, and leaves nothing running behind; or no broker, the services delivering
 /// to each other over signed HTTP; or, for a setting it does not know, a refusal naming it.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class EventHostTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -92,6 +94,35 @@ public sealed class EventHostTests
                 await TopologyLauncher.StopAsync(app, DataProviders.Sqlite);
             }
 
+            RemoveData(dataDirectory, node);
+        }
+    }
+
+    [Fact]
+    public async Task ABrokerThatCannotStartSaysWhyOnItsConsole()
+    {
+        Assert.SkipWhen(LocalRabbitMqInstallation.Find() is null, $"This needs the installed RabbitMQ server: {LocalRabbitMqInstallation.NotInstalled}");
+        var dataDirectory = Directory.CreateTempSubdirectory("shop-tests-events-refused-folder-").FullName;
+        var node = TopologyLauncher.BrokerNodeOf(dataDirectory);
+        // A node folder that another account could change: the broker must not start on it.
+        Directory.CreateDirectory(node);
+        File.SetUnixFileMode(node, File.GetUnixFileMode(node) | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        var app = await TopologyLauncher.StartAsync(DataProviders.Sqlite,
+        [
+            $"Cache:Host={ShopTopology.LocalCacheHost}",
+            $"{EventsHostSelector.SettingName}=rabbitmq-server",
+            .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"))
+        ], Timeout, healthy: [ShopResources.Cache]);
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceAsync(ShopResources.Events, KnownResourceStates.FailedToStart, Cancellation).WaitAsync(Timeout, Cancellation);
+            await Eventually.HoldsAsync(async () => (await ConsoleOfAsync(app, ShopResources.Events)).Contains(
+                    $"The broker cannot start: The broker's folder {node} could not be prepared", StringComparison.Ordinal),
+                "The broker's console does not say why it did not start.");
+        }
+        finally
+        {
+            await TopologyLauncher.StopAsync(app, DataProviders.Sqlite);
             RemoveData(dataDirectory, node);
         }
     }
@@ -196,7 +227,7 @@ public sealed class EventHostTests
     private static async Task<string> ConsoleOfAsync(DistributedApplication app, string resource)
     {
         var text = new StringBuilder();
-        var id = ResourceWatch.Of(app).Running(resource) is [var (running, _), ..] ? running : resource;
+        var id = app.ResourceNotifications.TryGetCurrentState(resource, out var state) ? state!.ResourceId : resource;
         using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
