@@ -124,8 +124,10 @@ internal static class EventsBuilderExtensions
                 variables["RABBITMQ_DIST_PORT"] = resource.DistributionEndpoint.Property(EndpointProperty.TargetPort);
                 variables["ERL_EPMD_PORT"] = portMapperPort;
                 // The distribution port on loopback too (it listens on every address otherwise), and the VM never starts
-                // a port mapper of its own: one started that way would outlive the node and the AppHost.
-                variables["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
+                // a port mapper of its own: one started that way would outlive the node and the AppHost. Its schedulers
+                // sleep when idle rather than spin, as on any machine the broker shares with the services.
+                variables["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] =
+                    "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false +sbwt none +sbwtdcpu none +sbwtdio none";
                 variables["RABBITMQ_MNESIA_BASE"] = node.Mnesia;
                 variables["RABBITMQ_LOG_BASE"] = node.Logs;
                 // The log on standard output, which the resource's console shows, start failures included.

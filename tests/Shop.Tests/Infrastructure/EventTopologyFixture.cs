@@ -28,7 +28,7 @@ public abstract class EventTopologyFixture(string eventsHost) : IAsyncLifetime
     /// <summary>The topology; on a broker that is not installed, the test is skipped, naming the package.</summary>
     public Task<ShopTopology> TopologyAsync()
     {
-        Assert.SkipWhen(OnBroker && ShopTopology.LocalEventsHost != EventsHost,
+        Assert.SkipWhen(OnBroker && ShopTopology.LocalBrokerHost != EventsHost,
             "RabbitMQ is not installed: apt-get install rabbitmq-server (.ci/run installs it).");
         return _topology.Value;
     }

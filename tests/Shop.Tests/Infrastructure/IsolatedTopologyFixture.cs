@@ -69,7 +69,8 @@ public sealed class OtherOutagesCollection : ICollectionFixture<IsolatedTopology
 /// A topology of its own with two replicas of every service, started when a test first asks for it. Replicas share
 /// their service's database, so it runs in the PostgreSQL run only; the tests of its collection run one at a time,
 /// since some kill a replica. Orders left Pending are recovered within seconds, and signing keys rotate within seconds,
-/// so that both can be watched; the products service logs every request it answers, so that tests can count them.
+/// so that both can be watched; the products service logs every request it answers, so that tests can count them. Its
+/// events go through a RabbitMQ broker where one is installed.
 /// </summary>
 public class ReplicaTopologyFixture : IAsyncLifetime
 {
@@ -105,6 +106,8 @@ public class ReplicaTopologyFixture : IAsyncLifetime
             // not pass for a service that is away.
             $"ServiceCalls:AttemptTimeout={AttemptTimeout}",
             $"Cache:Timeout={IsolatedTopologyFixture.CacheTimeout}",
+            // Events through a broker where one is installed: its consumers compete for each queue across the replicas.
+            $"Events:Host={ShopTopology.LocalBrokerHost}",
             .. settings
         ]));
 

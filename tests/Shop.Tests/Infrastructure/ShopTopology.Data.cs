@@ -13,7 +13,7 @@ public sealed partial class ShopTopology
     /// <summary>A client of the cache, on the connection string the services get.</summary>
     public async Task<IDatabase> CacheAsync()
     {
-        _cache ??= await ConnectionMultiplexer.ConnectAsync(
+        _cache ??= await CacheClient.ConnectAsync(
             await _app.GetConnectionStringAsync(ShopResources.Cache) ?? throw new InvalidOperationException("The cache has no connection string."));
         return _cache.GetDatabase();
     }

@@ -61,11 +61,15 @@ public sealed partial class ShopTopology : IAsyncDisposable
     public static string LocalCacheHost { get; } = MachineProbe.FindOnPath("redis-server") is null ? "garnet" : "redis-server";
 
     /// <summary>
-    /// Where a test topology's integration events go unless a test says otherwise: through a RabbitMQ broker of its own,
-    /// a local process, where rabbitmq-server is installed, else over HTTP; never a container, for the same reasons as
-    /// <see cref="LocalCacheHost"/>.
+    /// Where a test topology's integration events go unless a test says otherwise: over HTTP between its services, with no
+    /// broker. A broker is an Erlang VM more for each of the several topologies the suite starts at once; the event tests
+    /// (<see cref="EventTopologyFixture"/>) and the replica tests run theirs on a broker of their own as well, and the
+    /// broker's hosting has tests of its own.
     /// </summary>
-    public static string LocalEventsHost { get; } = LocalRabbitMqInstallation.Find() is null ? "http" : "rabbitmq-server";
+    public const string DefaultEventsHost = "http";
+
+    /// <summary>The installed RabbitMQ server, as a local process, where there is one; else, over HTTP.</summary>
+    public static string LocalBrokerHost { get; } = LocalRabbitMqInstallation.Find() is null ? DefaultEventsHost : "rabbitmq-server";
 
     /// <summary>
     /// Starts the topology with the cache on <paramref name="cacheHost"/>, on fresh data unless
@@ -88,7 +92,7 @@ public sealed partial class ShopTopology : IAsyncDisposable
             var app = await WithServiceLogsOnFailureAsync(() => TopologyLauncher.StartAsync(TestDatabase.Provider,
             [
                 $"Cache:Host={cacheHost ?? LocalCacheHost}",
-                $"Events:Host={LocalEventsHost}",
+                $"Events:Host={DefaultEventsHost}",
                 .. TestDatabase.Provider == DataProviders.Postgres ? ["Data:PostgresHost=local"] : Array.Empty<string>(),
                 .. AppHostSettings.Topology(directory, adminPassword, ordersClientSecret),
                 $"Parameters:{ShopResources.Postgres}-password={postgresPassword}",

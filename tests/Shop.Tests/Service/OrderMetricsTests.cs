@@ -142,7 +142,7 @@ public sealed class OrderMetricsTests(OrderMetricsTests.Service service) : IClas
 
         await client.GetAsync<OrderDto>($"/orders/{order.Id}");
         // The users service fills the entry on a miss; here the test does, as it would.
-        await using var cache = await ConnectionMultiplexer.ConnectAsync(_orders.CacheConnectionString!);
+        await using var cache = await CacheClient.ConnectAsync(_orders.CacheConnectionString!);
         await cache.GetDatabase().StringSetAsync(UserCacheEntry.Key(Customer), JsonSerializer.Serialize(
             new UserDto(Customer, "Vera", "vera@example.com", 30, DateTimeOffset.UnixEpoch), JsonSerializerOptions.Web));
         var cached = await client.GetAsync<OrderDto>($"/orders/{order.Id}");

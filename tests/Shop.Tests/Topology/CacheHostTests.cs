@@ -58,7 +58,7 @@ public sealed class CacheHostTests(SharedTopologyFixture shared)
     {
         var secrets = await shop.SecretsAsync();
         var commandLines = new List<string>();
-        foreach (var resource in TopologyLauncher.Resources(shop.Provider, [$"Events:Host={ShopTopology.LocalEventsHost}"]))
+        foreach (var resource in TopologyLauncher.Resources(shop.Provider, [$"Events:Host={ShopTopology.DefaultEventsHost}"]))
         {
             var lines = await shop.CommandLinesOfAsync(resource);
             Assert.NotEmpty(lines);

@@ -81,7 +81,7 @@ public sealed class ExternalDatabaseTests
             "Data:PostgresHost=external",
             $"ConnectionStrings:{ShopResources.Postgres}={connectionString}",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Events:Host={ShopTopology.LocalEventsHost}",
+            $"Events:Host={ShopTopology.DefaultEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))
         ], TimeSpan.FromMinutes(3), healthy: [ShopResources.Cache]);
         using var logs = new ServiceLogs(app);

@@ -65,7 +65,7 @@ public sealed class PostgresStartFailureTests
             $"{DataProviders.Setting}={DataProviders.Postgres}",
             "Data:PostgresHost=local",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Events:Host={ShopTopology.LocalEventsHost}",
+            $"Events:Host={ShopTopology.DefaultEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N")),
             $"Parameters:{ShopResources.Postgres}-password={Guid.NewGuid():N}"
         ]);

@@ -98,7 +98,7 @@ public sealed class PrivateFolderTests(SharedTopologyFixture shared)
         [
             "Services:FixedPorts=false",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Events:Host={ShopTopology.LocalEventsHost}",
+            $"Events:Host={ShopTopology.DefaultEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"))
         ], TestContext.Current.CancellationToken);
 

@@ -59,7 +59,7 @@ public sealed class StartupSettingsTests
         [
             $"ConnectionStrings:postgres=Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Password={Password}",
             $"Cache:Host={ShopTopology.LocalCacheHost}",
-            $"Events:Host={ShopTopology.LocalEventsHost}",
+            $"Events:Host={ShopTopology.DefaultEventsHost}",
             .. AppHostSettings.Topology(dataDirectory, Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))
         ], Timeout, healthy: [ShopResources.Cache]);
         using var logs = new ServiceLogs(app);
