@@ -52,14 +52,26 @@ public sealed class BrokerEventsFixture() : EventTopologyFixture("rabbitmq-serve
 /// <summary>Events delivered over HTTP, as on a machine with nothing but the .NET SDK.</summary>
 public sealed class HttpEventsFixture() : EventTopologyFixture("http");
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Each event collection runs by itself, after the collections that run at once: its topology kills a service or the
+/// broker, and its timing (retries, backoffs) is not what it tests, but a topology and a broker starting amid all the
+/// others made the whole suite's start the slowest part of it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrokerEventsCollection : ICollectionFixture<BrokerEventsFixture>
 {
     public const string Name = "Isolated topology: events through RabbitMQ";
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class HttpEventsCollection : ICollectionFixture<HttpEventsFixture>
 {
     public const string Name = "Isolated topology: events over HTTP";
+}
+
+/// <summary>The tests of the broker itself (its hosting, and the RabbitMQ transport on a node of their own), also run by themselves.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrokerHostingCollection
+{
+    public const string Name = "Brokers of their own";
 }

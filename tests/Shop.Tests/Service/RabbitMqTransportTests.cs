@@ -20,6 +20,7 @@ namespace Shop.Tests.Service;
 /// confirmed publishes, consumption with acknowledgements, and a service that starts without the broker and carries on
 /// after the broker is killed and started again on the same port.
 /// </summary>
+[Collection(BrokerHostingCollection.Name)]
 public sealed class RabbitMqTransportTests(PrivateRabbitMqBroker broker) : IClassFixture<PrivateRabbitMqBroker>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);

@@ -20,6 +20,7 @@ namespace Shop.Tests.Topology;
 /// to each other over signed HTTP; or, for a setting it does not know, a refusal naming it.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
+[Collection(BrokerHostingCollection.Name)]
 public sealed class EventHostTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
