@@ -225,7 +225,10 @@ public sealed class WebhookDeliveryTests
 
             clock.Advance(TimeSpan.FromSeconds(1));
             return null;
-        }, "The delivery did not reach the state the test waits for.");
+        }, "The delivery did not reach the state the test waits for.",
+        // The attempts fall due on the fake clock; what takes real time is each pass and each request, which on a machine
+        // starting several topologies at once can take seconds apiece.
+        TimeSpan.FromMinutes(3));
 
     private static MetricCollector<long> Collect(OrdersServiceHost orders, string instrument) =>
         new(orders.Services.GetRequiredService<IMeterFactory>(), WebhookMetrics.MeterName, instrument);
