@@ -22,10 +22,21 @@ using Shop.Tests.Infrastructure.InProcess;
 namespace Shop.Tests.Service;
 
 /// <summary>
+/// The webhook deliveries' tests run by themselves, after the tests that run at once: each attempt is a real request
+/// with a real timeout, which the machine's busiest minutes (several topologies starting) made miss.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WebhookDeliveryCollection
+{
+    public const string Name = "Webhook deliveries, by themselves";
+}
+
+/// <summary>
 /// An order event becomes one delivery per subscribed endpoint, which the sender posts signed, retries with a doubling
 /// backoff until the endpoint answers 2xx or the attempts run out, and posts again when an administrator replays it.
 /// Each test runs an orders service of its own on a clock that only the test moves, and a receiver on loopback.
 /// </summary>
+[Collection(WebhookDeliveryCollection.Name)]
 public sealed class WebhookDeliveryTests
 {
     private const string Secret = "the receiver's secret, 16+ chars";
