@@ -95,7 +95,7 @@ public sealed partial class CheckoutJourneyTests(SharedTopologyFixture topology,
         await Expect(Store.OrderRow(orderId)).ToContainTextAsync("Cancelled");
         await Expect(Store.Button($"Cancel order {orderId}")).ToHaveCountAsync(0);
         await Page.AssertAccessibleAsync("My orders after a cancellation");
-        Assert.Equal(10, await Shop.StockAsync(mug.Id));
+        await Shop.StockSettlesAtAsync(mug.Id, 10);
     }
 
     /// <remarks>
