@@ -5,12 +5,22 @@ using Npgsql;
 namespace Shop.Data.Work;
 
 /// <summary>
-/// On PostgreSQL: a session advisory lock in the service's database, keyed by the job's name, held on a connection of
-/// its own (outside the pool) for the pass. A replica that dies mid-pass loses its connection, and with it the lock.
+/// On PostgreSQL: a transaction-level advisory lock in the service's database, keyed by the job's name, held by a
+/// transaction left open for the pass on a connection from a small pool of the leases' own. Ending the transaction
+/// releases the lock and keeps the connection for the next pass, so a job that runs every second opens no new session
+/// each time; a replica that dies mid-pass loses its connection, and with it the lock.
 /// </summary>
-internal sealed class PostgresWorkLease(string connectionString) : WorkLease
+internal sealed class PostgresWorkLease(string connectionString) : WorkLease, IAsyncDisposable
 {
-    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+    // A pool apart from the requests' (its own application name), so that passes never wait behind requests for a
+    // connection, nor requests behind passes.
+    private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        Pooling = true,
+        MinPoolSize = 0,
+        MaxPoolSize = 8,
+        ApplicationName = "Shop leases"
+    });
 
     public override async Task<IAsyncDisposable?> TryAcquireAsync(string job, CancellationToken cancellationToken) =>
         await LockAsync(job, wait: false, cancellationToken);
@@ -18,38 +28,53 @@ internal sealed class PostgresWorkLease(string connectionString) : WorkLease
     public override async Task<IAsyncDisposable> AcquireAsync(string job, CancellationToken cancellationToken) =>
         await LockAsync(job, wait: true, cancellationToken) ?? throw new InvalidOperationException($"The lease on {job} was not granted.");
 
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
+
     private async Task<Lease?> LockAsync(string job, bool wait, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(_connectionString);
+        var connection = await _connections.OpenConnectionAsync(cancellationToken);
+        NpgsqlTransaction? transaction = null;
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)", connection);
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                wait ? "SELECT pg_advisory_xact_lock(@key)" : "SELECT pg_try_advisory_xact_lock(@key)", connection, transaction);
             command.Parameters.AddWithValue("key", BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(job))));
             if (wait)
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                return new Lease(connection);
+                return new Lease(connection, transaction);
             }
 
             if (await command.ExecuteScalarAsync(cancellationToken) is true)
             {
-                return new Lease(connection);
+                return new Lease(connection, transaction);
             }
         }
         catch
         {
-            await connection.DisposeAsync();
+            await EndAsync(connection, transaction);
             throw;
         }
 
-        await connection.DisposeAsync();
+        await EndAsync(connection, transaction);
         return null;
     }
 
-    /// <summary>Ends the session, which releases its lock.</summary>
-    private sealed class Lease(NpgsqlConnection connection) : IAsyncDisposable
+    // Disposing the transaction rolls it back, which releases its lock; disposing the connection returns it to the pool.
+    private static async ValueTask EndAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
+        if (transaction is not null)
+        {
+            await transaction.DisposeAsync();
+        }
+
+        await connection.DisposeAsync();
+    }
+
+    /// <summary>Ends the pass's transaction, which releases its lock.</summary>
+    private sealed class Lease(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => EndAsync(connection, transaction);
     }
 }
