@@ -40,6 +40,11 @@ public static class TopologyLauncher
         _ => []
     };
 
+    // A topology's start is a burst of processes (the orchestrator, a database cluster made and started, the cache, the
+    // services' start-up): several at once on a small machine take longer, together, than any start's timeout. So as
+    // many start at a time as the machine has cores, and a start's timeout counts from its turn.
+    private static readonly SemaphoreSlim Starts = new(Environment.ProcessorCount);
+
     private static IReadOnlyList<string> Resources(string provider, EventsHost events) =>
     [
         .. provider == DataProviders.Postgres ? [ShopResources.Postgres] : Array.Empty<string>(),
@@ -57,6 +62,21 @@ public static class TopologyLauncher
         string provider, IEnumerable<string> settings, TimeSpan timeout,
         Action<IDistributedApplicationTestingBuilder>? configure = null, Action<DistributedApplication>? built = null,
         IEnumerable<string>? healthy = null)
+    {
+        await Starts.WaitAsync();
+        try
+        {
+            return await StartNowAsync(provider, settings, timeout, configure, built, healthy);
+        }
+        finally
+        {
+            Starts.Release();
+        }
+    }
+
+    private static async Task<DistributedApplication> StartNowAsync(
+        string provider, IEnumerable<string> settings, TimeSpan timeout, Action<IDistributedApplicationTestingBuilder>? configure,
+        Action<DistributedApplication>? built, IEnumerable<string>? healthy)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
             ["Services:FixedPorts=false", $"{DataProviders.Setting}={provider}", .. settings]);
