@@ -38,7 +38,9 @@ internal static class EventTransportExtensions
 
             builder.Services.AddSingleton(new RabbitMqBroker(connectionString, service));
             builder.Services.AddSingleton<IEventPublisher, RabbitMqEventPublisher>();
+            builder.Services.AddSingleton<RabbitMqConsumerState>();
             builder.Services.AddHostedService<RabbitMqEventConsumer>();
+            builder.Services.AddHealthChecks().AddCheck<RabbitMqConsumerHealthCheck>("events-consumer");
             builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(RabbitMqActivitySources));
         }
         else if (string.Equals(transport, EventTransports.Http, StringComparison.OrdinalIgnoreCase))

@@ -115,9 +115,10 @@ public sealed partial class ShopTopology : IAsyncDisposable
                 TestDatabase.Provider == DataProviders.Postgres ? [adminPassword, ordersClientSecret, postgresPassword] : [adminPassword, ordersClientSecret]);
             topology._admin = topology.SessionWith(await topology.SignInAsync(AppHostSettings.AdminEmail, adminPassword));
             topology._service = topology.SessionWith(await topology.ClientCredentialsTokenAsync(ordersClientSecret));
-            // A service answers before it has reached the cache (its health says Degraded until then), and a lookup
-            // meanwhile goes without the cache: the tests start once the services that use it have reached it.
-            await topology.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders);
+            // A service answers before it has reached the cache, and before it consumes its events' queue on a broker
+            // (its health says Degraded until then): a lookup meanwhile goes without the cache, and an event published
+            // before the products service's queue exists never reaches it. The tests start once both are reached.
+            await topology.EveryReplicaHealthyAsync(ShopServices.Users, ShopServices.Orders, ShopServices.Products);
 
             return topology;
         }

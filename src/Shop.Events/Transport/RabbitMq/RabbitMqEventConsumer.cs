@@ -14,7 +14,7 @@ namespace Shop.Events.Transport.RabbitMq;
 /// later so that an outage is not a busy loop; one that is no envelope at all is rejected, never to be tried again.
 /// </summary>
 internal sealed partial class RabbitMqEventConsumer(
-    RabbitMqBroker broker, IEventReceiver receiver, ILogger<RabbitMqEventConsumer> logger) : BackgroundService
+    RabbitMqBroker broker, IEventReceiver receiver, RabbitMqConsumerState state, ILogger<RabbitMqEventConsumer> logger) : BackgroundService
 {
     /// <summary>How many unacknowledged messages the broker hands this service at once.</summary>
     public const ushort Prefetch = 16;
@@ -53,7 +53,9 @@ internal sealed partial class RabbitMqEventConsumer(
 
                     away = false;
                     backoff = FirstBackoff;
+                    state.Consuming = true;
                 }, stoppingToken);
+                state.Consuming = false;
                 away = true;
                 LogLost(logger, broker.Address, lost, FirstBackoff);
             }
@@ -63,6 +65,7 @@ internal sealed partial class RabbitMqEventConsumer(
             }
             catch (Exception exception)
             {
+                state.Consuming = false;
                 // Said once per outage as a warning; while it lasts, each attempt is a debug line.
                 if (!away)
                 {
