@@ -22,7 +22,7 @@ internal static class Chart
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{LabelWidth + BarWidth + 90}" height="{height}" font-family="sans-serif" font-size="12">""");
         svg.Append(CultureInfo.InvariantCulture, $"""<rect width="100%" height="100%" fill="white"/>""");
-        svg.Append(CultureInfo.InvariantCulture, $"""<text x="10" y="18" font-size="14" font-weight="bold">Shop against the bare pair, {report.Date:yyyy-MM-dd}, {report.Cores} cores, data on {report.Provider}</text>""");
+        svg.Append(CultureInfo.InvariantCulture, $"""<text x="10" y="18" font-size="14" font-weight="bold">Shop against the bare pair, {report.Date:yyyy-MM-dd}, {report.Cores} cores, data on {report.Provider}, cache on {report.CacheHost}</text>""");
 
         var top = 40;
         Title(svg, top - 6, "Requests per second (log scale); grey: the bare pair");

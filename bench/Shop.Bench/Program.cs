@@ -14,9 +14,15 @@ using Microsoft.Extensions.Logging;
 // Loads the running topology and a bare baseline with the same wrk settings, and reports both.
 var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10);
 var provider = args.Length > 1 ? args[1] : DataProviders.Sqlite;
+// The cache's host as the AppHost's Cache:Host takes it: auto (what a newcomer's machine gets), redis-server or garnet.
+var cacheHost = args.Length > 2 ? args[2] : "auto";
 const int Connections = 32;
 const int BurstConnections = 8 * Connections;
 const int SellOutStock = 500;
+// A catalogue of a real shop's size, whose names a search finds a tenth of (one of the ten kinds of thing in each).
+const int CatalogueSize = 10_000;
+string[] colours = ["Blue", "Red", "Green", "Black", "White", "Yellow", "Grey", "Orange", "Purple", "Pink"];
+string[] things = ["mug", "lamp", "chair", "table", "shelf", "plate", "bowl", "vase", "clock", "rug"];
 // Long enough for the runtime to have compiled a scenario's hot paths fully (tiered compilation): the first
 // scenario measured after 3 s ran at half the speed of the same scenario later in the run.
 var warmup = TimeSpan.FromSeconds(10);
@@ -26,13 +32,13 @@ var warmup = TimeSpan.FromSeconds(10);
 var firstWarmup = TimeSpan.FromSeconds(30);
 var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections, provider);
 
-Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
+Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, the cache's host {cacheHost}, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
 
 await using (var baseline = await Baseline.StartAsync())
 {
     await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", firstWarmup, Connections);
     report.Add(Report.Baseline, await Wrk.RunAsync($"{Baseline.OrdersUrl}/orders/1", duration, Connections));
-    report.Add("baseline GET /users/{id}", await Wrk.RunAsync($"{Baseline.UsersUrl}/users/1", duration, Connections));
+    report.Add(Report.BaselineUsers, await Wrk.RunAsync($"{Baseline.UsersUrl}/users/1", duration, Connections));
 }
 
 // Cold start, three times on fresh data; the run goes on with the third topology.
@@ -54,6 +60,8 @@ while (true)
     await StopTopologyAsync(app, dataDirectory);
 }
 
+report.CacheHost = CacheHostOf(app);
+Console.WriteLine($"The cache runs on {report.CacheHost}");
 var users = app.GetEndpoint(ShopServices.Users, "http");
 var products = app.GetEndpoint(ShopServices.Products, "http");
 var orders = app.GetEndpoint(ShopServices.Orders, "http");
@@ -70,6 +78,21 @@ await MeasureLoadAsync(Report.CachedRead, () => Wrk.RunAsync(new Uri(orders, "/o
 // 3. A user.
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync("GET /users/{id}", () => Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));
+
+// The catalogue: a product page and a page of the list, each at random across the whole catalogue, and a search for a
+// kind of thing, at a random page of what it finds.
+var (firstProduct, lastProduct) = await SeedCatalogueAsync();
+var catalogue = new (string Name, string Path)[]
+{
+    (Report.ProductPage, $"\"/products/\" .. math.random({firstProduct}, {lastProduct})"),
+    (Report.CataloguePage, $"\"/products?pageSize=20&pageIndex=\" .. math.random(0, {CatalogueSize / 20 - 1})"),
+    (Report.CatalogueSearch, $"\"/products?pageSize=20&search=\" .. ({{{string.Join(", ", things.Select(t => $"\"{t}\""))}}})[math.random(1, {things.Length})] .. \"&pageIndex=\" .. math.random(0, {CatalogueSize / things.Length / 20 - 1})")
+};
+foreach (var (name, path) in catalogue)
+{
+    await Wrk.RunAsync(new Uri(products, "/products").ToString(), warmup, Connections, customer, path: path);
+    await MeasureLoadAsync(name, () => Wrk.RunAsync(new Uri(products, "/products").ToString(), duration, Connections, customer, path: path));
+}
 
 // 4. Orders racing for one product's stock: first a stock too large to run out, for the sustained rate;
 // then a small one that sells out, where nothing may be oversold.
@@ -111,6 +134,12 @@ await app.ResourceNotifications.WaitForResourceAsync(ShopResources.Cache, [Known
 await Task.Delay(TimeSpan.FromSeconds(2));
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync(Report.UncachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
+// The cold path: orders at random among the thousands placed above, few of them in the orders service's memory, each
+// read from its database with its user from the users service.
+var (firstOrder, lastOrder) = await OrderRangeAsync(http, orders, customer);
+var coldPath = $"\"/orders/\" .. math.random({firstOrder}, {lastOrder})";
+await Wrk.RunAsync(new Uri(orders, "/orders").ToString(), warmup, Connections, admin, path: coldPath);
+await MeasureLoadAsync(Report.ColdRead, () => Wrk.RunAsync(new Uri(orders, "/orders").ToString(), duration, Connections, admin, path: coldPath));
 var restarted = await app.ResourceCommands.ExecuteCommandAsync(ShopResources.Cache, KnownResourceCommands.StartCommand);
 if (!restarted.Success)
 {
@@ -144,6 +173,7 @@ return 0;
 async Task<DistributedApplication> StartTopologyAsync(string directory) => await TopologyLauncher.StartAsync(provider,
 [
     .. AppHostSettings.Topology(directory, adminPassword),
+    $"Cache:Host={cacheHost}",
     "RateLimits:WritesPerMinute=100000000",
     "RateLimits:SignInsPerAddressPerMinute=100000000"
 ], TimeSpan.FromMinutes(3),
@@ -177,6 +207,27 @@ async Task<T> MeasureAsync<T>(string name, Func<Task<T>> scenario, Func<T, LoadR
     report.CpuMicrosecondsPerRequest[name] = after.Keys.Where(before.ContainsKey)
         .ToDictionary(process => process, process => (after[process] - before[process]) * 1_000_000 / Math.Max(1, load.Requests));
     return result;
+}
+
+// Creates the catalogue, sixteen products at a time; the first and last of their ids, which lie between.
+async Task<(int First, int Last)> SeedCatalogueAsync()
+{
+    var ids = new System.Collections.Concurrent.ConcurrentBag<int>();
+    var seeding = Stopwatch.StartNew();
+    await Parallel.ForAsync(0, CatalogueSize, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
+    {
+        var product = await (await SendAsync(http, HttpMethod.Post, new Uri(products, "/products"), admin, new
+        {
+            sku = $"CAT-{i:00000}-{Guid.NewGuid():N}"[..20].ToUpperInvariant(),
+            name = $"{colours[i / things.Length % colours.Length]} {things[i % things.Length]} {i:00000}",
+            price = 1m + i % 100,
+            currency = "EUR",
+            stock = 1_000_000
+        })).Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        ids.Add(product.GetProperty("id").GetInt32());
+    });
+    Console.WriteLine($"Catalogue of {CatalogueSize} products made in {seeding.Elapsed.TotalSeconds:0.0} s");
+    return (ids.Min(), ids.Max());
 }
 
 async Task<(LoadResult Load, int ConfirmedUnits, int UnaccountedUnits)> PlaceRacingOrdersAsync(int stock, TimeSpan length)
@@ -231,6 +282,32 @@ static async Task<int> ConfirmedUnitsAsync(HttpClient http, Uri orders, string t
         {
             return units;
         }
+    }
+}
+
+// The first and last of a person's orders, by id.
+static async Task<(int First, int Last)> OrderRangeAsync(HttpClient http, Uri orders, string token)
+{
+    async Task<JsonElement> PageAsync(int index) =>
+        await (await SendAsync(http, HttpMethod.Get, new Uri(orders, $"/orders?pageIndex={index}&pageSize=1"), token)).Content.ReadFromJsonAsync<JsonElement>();
+    var first = await PageAsync(0);
+    var last = await PageAsync(first.GetProperty("totalCount").GetInt32() - 1);
+    return (first.GetProperty("items")[0].GetProperty("id").GetInt32(), last.GetProperty("items")[0].GetProperty("id").GetInt32());
+}
+
+// The cache's host, from its process's command line: Garnet (a .NET program), redis-server, or a container.
+static string CacheHostOf(DistributedApplication app)
+{
+    try
+    {
+        var commandLine = File.ReadAllText($"/proc/{ProcessId(app, ShopResources.Cache)}/cmdline");
+        return commandLine.Contains("garnet", StringComparison.OrdinalIgnoreCase) ? "Garnet"
+            : commandLine.Contains("redis-server", StringComparison.Ordinal) ? "redis-server"
+            : commandLine.Split('\0')[0];
+    }
+    catch (InvalidOperationException)
+    {
+        return "a container";
     }
 }
 

@@ -13,10 +13,15 @@ internal sealed record LoadResult(double RequestsPerSecond, double P50Ms, double
 /// <summary>Runs wrk, bounded in time, against a loopback URL, with a Lua script that counts statuses.</summary>
 internal static class Wrk
 {
-    public static async Task<LoadResult> RunAsync(string url, TimeSpan duration, int connections, string? bearer = null, string? postBody = null)
+    /// <param name="path">
+    /// A Lua expression for each request's path, such as <c>"/products/" .. math.random(1, 10000)</c>, so that a run
+    /// asks for many resources rather than one; the URL's own path when null.
+    /// </param>
+    public static async Task<LoadResult> RunAsync(string url, TimeSpan duration, int connections, string? bearer = null, string? postBody = null,
+        string? path = null)
     {
         var script = Path.Combine(Path.GetTempPath(), $"shop-bench-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(script, Script(bearer, postBody));
+        await File.WriteAllTextAsync(script, Script(bearer, postBody, path));
         try
         {
             var start = new ProcessStartInfo("wrk", ["-t2", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--timeout", "10s", "-s", script, url])
@@ -45,9 +50,15 @@ internal static class Wrk
         }
     }
 
-    private static string Script(string? bearer, string? postBody)
+    private static string Script(string? bearer, string? postBody, string? path)
     {
         var setup = new List<string>();
+        if (path is not null)
+        {
+            // Each thread draws its own sequence; wrk builds the request anew for every call.
+            setup.Add($"function request() return wrk.format(nil, {path}) end");
+        }
+
         if (bearer is not null)
         {
             setup.Add($"wrk.headers[\"Authorization\"] = \"Bearer {bearer}\"");
@@ -63,8 +74,8 @@ internal static class Wrk
         return string.Join('\n', setup) + """
 
             local threads = {}
-            function setup(thread) table.insert(threads, thread) end
-            function init(args) ok = 0; created = 0; conflicts = 0; other = 0 end
+            function setup(thread) table.insert(threads, thread); thread:set("thread_seed", #threads) end
+            function init(args) ok = 0; created = 0; conflicts = 0; other = 0; math.randomseed((thread_seed or 1) * 7919) end
             function response(status, headers, body)
               if status == 201 then created = created + 1
               elseif status == 409 then conflicts = conflicts + 1
