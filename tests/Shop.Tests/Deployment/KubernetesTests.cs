@@ -217,9 +217,9 @@ public sealed partial class KubernetesTests
     /// <summary>Each service's peak resident memory under load, in bytes, from the benchmark's figures in bench/README.md.</summary>
     private static Dictionary<string, decimal> MeasuredPeaks()
     {
-        var row = File.ReadLines(Path.Combine(Repository.Root, "bench", "README.md")).Single(line => line.StartsWith("| Each service <=", StringComparison.Ordinal));
+        var row = File.ReadLines(Path.Combine(Repository.Root, "bench", "README.md")).Single(line => line.StartsWith("| Each service's peak RSS", StringComparison.Ordinal));
         var peaks = MemoryFigure().Matches(row).ToDictionary(m => m.Groups["service"].Value,
-            m => decimal.Parse(m.Groups["megabytes"].Value, CultureInfo.InvariantCulture) * 1_000_000);
+            m => decimal.Parse(m.Groups["mebibytes"].Value, CultureInfo.InvariantCulture) * 1024 * 1024);
         Assert.True(ShopServices.All.All(peaks.ContainsKey), $"The memory figures of bench/README.md name not every service: {row}");
         return peaks;
     }
@@ -234,6 +234,6 @@ public sealed partial class KubernetesTests
     [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(?<property>[a-zA-Z.]+)\}")]
     private static partial Regex AnyReference();
 
-    [GeneratedRegex(@"(?<service>users|products|orders) (?<megabytes>[0-9.]+) MB")]
+    [GeneratedRegex(@"(?<service>users|products|orders) (?<mebibytes>[0-9.]+) MiB")]
     private static partial Regex MemoryFigure();
 }
