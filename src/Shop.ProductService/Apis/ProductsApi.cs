@@ -31,11 +31,12 @@ public static class ProductsApi
         [AsParameters] ProductQuery query, [AsParameters] PageRequest page, ProductsDbContext db, CancellationToken cancellationToken)
     {
         IQueryable<Product> products = db.Products;
-        if (TextRules.Nfc(query.Search)?.Trim() is { Length: > 0 } term)
+        if (query.Search?.Trim() is { Length: > 0 } search)
         {
-            // Contains is a substring search (instr, strpos), not a LIKE pattern, so % and _ stand for themselves; the
-            // database lower-cases both sides, so that name and term fold alike whatever it takes for a letter's case.
-            products = products.Where(p => p.Name.ToLower().Contains(EF.Parameter(term).ToLower()));
+            // Contains is a substring search (instr, strpos), not a LIKE pattern, so % and _ stand for themselves. Name and
+            // term are folded alike (Product.SearchText), the name once when it is written.
+            var term = Product.SearchText(search);
+            products = products.Where(p => p.SearchName.Contains(EF.Parameter(term)));
         }
 
         return TypedResults.Ok(await products.OrderBy(p => p.Id).ToPageAsync(page, ProductMapping.ToResponse, cancellationToken));
