@@ -34,7 +34,7 @@ public sealed partial class ShopTopology
                     }
                 }
             }
-            catch (Exception exception) when (exception is DirectoryNotFoundException or FileNotFoundException)
+            catch (IOException)
             {
                 // A worker that ended while it was read, as PostgreSQL's come and go; it shows nothing any more.
             }

@@ -174,8 +174,9 @@ public static class TopologyLauncher
             var stat = File.ReadAllText($"/proc/{processId}/stat");
             return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
         }
-        catch (Exception exception) when (exception is DirectoryNotFoundException or FileNotFoundException)
+        catch (IOException)
         {
+            // Gone before it could be opened (not found), or between the opening and the reading (no such process).
             return false;
         }
     }

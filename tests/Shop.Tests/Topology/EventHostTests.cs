@@ -265,7 +265,7 @@ public sealed class EventHostTests
                 children = Directory.EnumerateDirectories($"/proc/{process}/task")
                     .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
             }
-            catch (Exception exception) when (exception is DirectoryNotFoundException or FileNotFoundException)
+            catch (IOException)
             {
                 continue;
             }
@@ -285,7 +285,7 @@ public sealed class EventHostTests
         {
             return File.ReadAllText($"/proc/{processId}/cmdline").Replace('\0', ' ');
         }
-        catch (Exception exception) when (exception is DirectoryNotFoundException or FileNotFoundException)
+        catch (IOException)
         {
             return "";
         }
