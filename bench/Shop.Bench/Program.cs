@@ -16,6 +16,9 @@ var duration = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], Culture
 var provider = args.Length > 1 ? args[1] : DataProviders.Sqlite;
 // The cache's host as the AppHost's Cache:Host takes it: auto (what a newcomer's machine gets), redis-server or garnet.
 var cacheHost = args.Length > 2 ? args[2] : "auto";
+// A pod's memory limit to start every service as it would start under it, in MiB; 0 for none. The runtime in a container
+// keeps its GC heap to 75% of the limit; here the same is set as DOTNET_GCHeapHardLimit.
+var memoryLimitMiB = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
 const int Connections = 32;
 const int BurstConnections = 8 * Connections;
 const int SellOutStock = 500;
@@ -30,7 +33,11 @@ var warmup = TimeSpan.FromSeconds(10);
 // background, on the two cores the load keeps busy. Loaded in 10 s steps, the orders service's cached read took 498,
 // 232, 184, 181 and 184 µs of CPU a request: it settles after about 20 s.
 var firstWarmup = TimeSpan.FromSeconds(30);
-var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections, provider);
+var report = new Report(DateTimeOffset.UtcNow, Environment.ProcessorCount, Environment.OSVersion.ToString(), duration.TotalSeconds, Connections, provider)
+{
+    MemoryLimitMiB = memoryLimitMiB
+};
+string[] measuredServices = [ShopServices.Users, ShopServices.Products, ShopServices.Orders];
 
 Console.WriteLine($"Shop benchmark: {report.Cores} cores, data on {provider}, the cache's host {cacheHost}, wrk -t2 -c{Connections} -d{duration.TotalSeconds}s per scenario");
 
@@ -61,6 +68,10 @@ while (true)
 }
 
 report.CacheHost = CacheHostOf(app);
+var processes = measuredServices.ToDictionary(service => service, service => ProcessId(app, service));
+// The kernel keeps the peak of a process's whole resident set (VmHWM), not of its private part: sampled here.
+using var sampling = new CancellationTokenSource();
+var sampler = SamplePrivateMemoryAsync(sampling.Token);
 Console.WriteLine($"The cache runs on {report.CacheHost}");
 var users = app.GetEndpoint(ShopServices.Users, "http");
 var products = app.GetEndpoint(ShopServices.Products, "http");
@@ -115,7 +126,7 @@ await MeasureLoadAsync($"GET /orders/{{id}} (burst, {BurstConnections} connectio
     () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), TimeSpan.FromSeconds(5), BurstConnections, admin));
 
 // 6. Peak memory of each service so far (the burst included), read from the kernel's record of the process.
-foreach (var resource in new[] { ShopServices.Users, ShopServices.Products, ShopServices.Orders })
+foreach (var resource in measuredServices)
 {
     report.PeakRssMb[resource] = PeakRssMb(app, resource);
 }
@@ -160,6 +171,20 @@ var (_, lookups) = await Counters.CollectAsync(ProcessId(app, ShopServices.Order
 report.CacheHitRatio = HitRatio(lookups["shop.user_cache.lookups"]);
 report.OrderCacheHitRatio = HitRatio(lookups["shop.order_cache.lookups"]);
 
+await sampling.CancelAsync();
+await sampler;
+// A service killed for its memory, or restarted, is a process of another id now, or none.
+report.ServicesRanThroughout = measuredServices.All(service =>
+{
+    try
+    {
+        return ProcessId(app, service) == processes[service];
+    }
+    catch (InvalidOperationException)
+    {
+        return false;
+    }
+});
 report.Print();
 var output = Path.Combine(Directory.GetCurrentDirectory(), "bench", "out", $"bench-{report.Date:yyyyMMdd-HHmmss}");
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -170,6 +195,29 @@ Console.WriteLine($"Written to {output}.json and {output}.svg");
 await StopTopologyAsync(app, dataDirectory);
 return 0;
 
+async Task SamplePrivateMemoryAsync(CancellationToken stop)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        foreach (var (service, pid) in processes)
+        {
+            if (StatusKb(pid, "RssAnon:") is { } kb)
+            {
+                report.PeakPrivateMb[service] = Math.Max(report.PeakPrivateMb.GetValueOrDefault(service), kb / 1024.0);
+            }
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+    }
+}
+
 async Task<DistributedApplication> StartTopologyAsync(string directory) => await TopologyLauncher.StartAsync(provider,
 [
     .. AppHostSettings.Topology(directory, adminPassword),
@@ -178,10 +226,21 @@ async Task<DistributedApplication> StartTopologyAsync(string directory) => await
     "RateLimits:SignInsPerAddressPerMinute=100000000"
 ], TimeSpan.FromMinutes(3),
     // The AppHost's health probes log every refused connection while the services start; the run needs none of it.
-    configure: builder => builder.Services.AddLogging(logging => logging
-        .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-        .AddFilter("Aspire.Hosting", LogLevel.Warning)
-        .AddFilter("Shop.AppHost.Resources", LogLevel.None)));
+    configure: builder =>
+    {
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Shop.AppHost.Resources", LogLevel.None));
+        if (memoryLimitMiB > 0)
+        {
+            var heapLimit = $"0x{memoryLimitMiB * 1024L * 1024 * 3 / 4:X}";
+            foreach (var service in builder.Resources.OfType<ProjectResource>())
+            {
+                service.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["DOTNET_GCHeapHardLimit"] = heapLimit));
+            }
+        }
+    });
 
 async Task StopTopologyAsync(DistributedApplication topology, string directory)
 {
@@ -327,11 +386,21 @@ static int ProcessId(DistributedApplication app, string resource)
     return children.Length > 0 ? int.Parse(children[0], CultureInfo.InvariantCulture) : pid;
 }
 
-static double PeakRssMb(DistributedApplication app, string resource)
+static double PeakRssMb(DistributedApplication app, string resource) =>
+    (StatusKb(ProcessId(app, resource), "VmHWM:") ?? throw new InvalidOperationException($"{resource} has ended.")) / 1024.0;
+
+// A figure of /proc/<pid>/status in kB, such as VmHWM or RssAnon; null once the process has ended.
+static long? StatusKb(int pid, string field)
 {
-    var status = File.ReadAllLines($"/proc/{ProcessId(app, resource)}/status");
-    var kb = long.Parse(status.Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    return kb / 1024.0;
+    try
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+    catch (IOException)
+    {
+        return null;
+    }
 }
 
 // The user and system CPU time of each running process of the topology so far, in seconds (from /proc/<pid>/stat).
