@@ -86,6 +86,11 @@ var customer = await SignInAsync(http, users, customerEmail, "bench password");
 await Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), firstWarmup, Connections, admin);
 await MeasureLoadAsync(Report.CachedRead, () => Wrk.RunAsync(new Uri(orders, "/orders/1").ToString(), duration, Connections, admin));
 
+// The floor: what a request to a shop service costs before it does anything of its own (no token, no trace, no data),
+// the health check that only says the process answers. No request a service serves can be cheaper.
+await Wrk.RunAsync(new Uri(products, "/alive").ToString(), warmup, Connections);
+await MeasureLoadAsync(Report.Floor, () => Wrk.RunAsync(new Uri(products, "/alive").ToString(), duration, Connections));
+
 // 3. A user.
 await Wrk.RunAsync(new Uri(users, "/users/1").ToString(), warmup, Connections, admin);
 await MeasureLoadAsync("GET /users/{id}", () => Wrk.RunAsync(new Uri(users, "/users/1").ToString(), duration, Connections, admin));

@@ -7,6 +7,7 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
 {
     public const string Baseline = "baseline GET /orders/{id}";
     public const string BaselineUsers = "baseline GET /users/{id}";
+    public const string Floor = "GET /alive (products: no token, trace or data)";
     public const string ProductPage = "GET /products/{id} (any)";
     public const string CataloguePage = "GET /products (any page of 20)";
     public const string CatalogueSearch = "GET /products?search= (any page)";
@@ -112,6 +113,8 @@ internal sealed class Report(DateTimeOffset date, int cores, string os, double s
         Target("Every service ran throughout, none killed or restarted", ServicesRanThroughout ? "yes" : "no", ServicesRanThroughout);
         Target("Cache hit ratio >= 99%", $"{Wrk.Format(CacheHitRatio * 100)}%", CacheHitRatio >= 0.99);
         Console.WriteLine();
+        Console.WriteLine($"The floor, {Floor}: {Wrk.Format(Scenarios[Floor].RequestsPerSecond / singleHop)}x the baseline's GET /users/{{id}}, " +
+            $"{Wrk.Format(Scenarios[Floor].RequestsPerSecond / BaselineOrders.RequestsPerSecond)}x its GET /orders/{{id}}.");
         Console.WriteLine($"Reads of GET /orders/{{id}} whose order the orders service showed from its memory: {Wrk.Format(OrderCacheHitRatio * 100)}%.");
         Console.WriteLine($"Peak private (anonymous) memory: {string.Join(", ", PeakPrivateMb.Select(p => $"{p.Key} {Wrk.Format(p.Value)} MiB"))}.");
     }
