@@ -7,7 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args)
 
 var cache = builder.AddCache(ShopResources.Cache);
 var databases = builder.AddServiceDatabases(builder.GetDataDirectory());
-var platform = new ServicePlatform(databases, builder.GetServiceReplicas(databases));
+var platform = new ServicePlatform(databases, new ServiceReplicas(builder.Configuration, databases));
 var events = builder.AddEvents();
 
 // Generated on first run and kept in the AppHost's user secrets; the dashboard shows them under Parameters.
@@ -56,5 +56,6 @@ products.WithEvents(events);
 users.WithIssuerAddress(users, products, orders, web);
 users.WithApiReferenceClient(users, products, orders);
 users.WithWebApplication(web);
+platform.Replicas.RefuseUnknownServices([.. builder.Resources.OfType<ProjectResource>().Select(project => project.Name)]);
 
 builder.Build().Run();

@@ -4,8 +4,6 @@ namespace Shop.AppHost;
 
 internal static class EndpointBuilderExtensions
 {
-    public const string ReplicasSettingName = "Services:Replicas";
-
     /// <summary>The port a published service listens on: the one .NET's container images listen on (ASPNETCORE_HTTP_PORTS).</summary>
     private const int PublishedPort = 8080;
 
@@ -57,28 +55,6 @@ internal static class EndpointBuilderExtensions
         }
 
         return builder.WithEndpoint("http", endpoint => endpoint.TargetPort = PublishedPort);
-    }
-
-    /// <summary>
-    /// How many processes each service runs: <c>Services:Replicas</c>, 1 by default. Replicas share their service's
-    /// database, so more than one needs PostgreSQL: a SQLite file belongs to one process.
-    /// </summary>
-    public static int GetServiceReplicas(this IDistributedApplicationBuilder builder, ServiceDatabases databases)
-    {
-        var replicas = builder.Configuration.GetValue(ReplicasSettingName, defaultValue: 1);
-        if (replicas < 1)
-        {
-            throw new InvalidOperationException($"{ReplicasSettingName} is {replicas}; it must be 1 or more.");
-        }
-
-        if (replicas > 1 && databases.Provider != DataProviders.Postgres)
-        {
-            throw new InvalidOperationException(
-                $"{ReplicasSettingName} is {replicas}, but the data is in SQLite files, which one process each may own: " +
-                $"add --{DataProviders.Setting}={DataProviders.Postgres} to share a PostgreSQL database between the replicas, or run one replica.");
-        }
-
-        return replicas;
     }
 
 #pragma warning disable ASPIRECERTIFICATES001 // Experimental in Aspire 13.6; it only switches off a certificate this resource never serves.

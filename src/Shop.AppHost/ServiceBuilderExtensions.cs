@@ -4,7 +4,7 @@ using Shop.AppHost.Cache;
 namespace Shop.AppHost;
 
 /// <summary>What every service of the shop runs on: its databases' provider and how many processes each service runs.</summary>
-internal sealed record ServicePlatform(ServiceDatabases Databases, int Replicas);
+internal sealed record ServicePlatform(ServiceDatabases Databases, ServiceReplicas Replicas);
 
 internal static class ServiceBuilderExtensions
 {
@@ -25,8 +25,9 @@ internal static class ServiceBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, ServicePlatform platform, string database, params string[] settings)
         where TProject : IProjectMetadata, new()
     {
+        var replicas = platform.Replicas.Of(name);
         var service = builder.AddProject<TProject>(name)
-            .WithServiceEndpoint(platform.Replicas)
+            .WithServiceEndpoint(replicas)
             .WithDotnetReferences()
             .WithBuiltAssembly()
             .WithDatabase(platform.Databases, database)
@@ -37,7 +38,7 @@ internal static class ServiceBuilderExtensions
         }
 
         return service
-            .WithProxiedAddressLimits(platform.Replicas)
+            .WithProxiedAddressLimits(replicas)
             .WithHttpHealthCheck("/health");
     }
 

@@ -147,3 +147,21 @@ public sealed class ReplicasCollection : ICollectionFixture<ReplicaTopologyFixtu
 {
     public const string Name = "Replicas: two of every service";
 }
+
+/// <summary>
+/// Three replicas of the orders service and one of every other service and of the web app, on a topology of their own:
+/// the service that does the work of an order scaled alone (<c>Services:orders:Replicas</c>). Its customers place
+/// orders without meeting the write limit, which the other replica topologies test.
+/// </summary>
+public sealed class ScaledOrdersFixture() : ReplicaTopologyFixture(
+    "Services:Replicas=1", $"Services:{ShopServices.Orders}:Replicas={OrdersReplicas}", "RateLimits:WritesPerMinute=100000")
+{
+    public const int OrdersReplicas = 3;
+}
+
+/// <summary>Three replicas of the orders service and one of the rest, on a topology of their own.</summary>
+[CollectionDefinition(Name)]
+public sealed class ScaledOrdersCollection : ICollectionFixture<ScaledOrdersFixture>
+{
+    public const string Name = "Replicas: three of the orders service, one of the rest";
+}

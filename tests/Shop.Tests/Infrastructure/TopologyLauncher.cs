@@ -81,7 +81,7 @@ public static class TopologyLauncher
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(
             ["Services:FixedPorts=false", $"{DataProviders.Setting}={provider}", .. settings]);
         configure?.Invoke(builder);
-        var replicas = builder.Configuration.GetValue("Services:Replicas", defaultValue: 1);
+        var configuration = builder.Configuration;
         var app = await builder.BuildAsync().WaitAsync(timeout);
         try
         {
@@ -94,7 +94,7 @@ public static class TopologyLauncher
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(timeout);
                 if (ShopServices.All.Contains(resource))
                 {
-                    await watch.HealthyAsync(resource, replicas, timeout);
+                    await watch.HealthyAsync(resource, ReplicasOf(configuration, resource), timeout);
                 }
             }
 
@@ -106,6 +106,10 @@ public static class TopologyLauncher
             throw;
         }
     }
+
+    /// <summary>How many processes <paramref name="service"/> runs, as the AppHost reads its settings.</summary>
+    public static int ReplicasOf(IConfiguration configuration, string service) =>
+        configuration.GetValue($"Services:{service}:Replicas", configuration.GetValue("Services:Replicas", defaultValue: 1));
 
     /// <summary>
     /// Ends the topology at once rather than stopping it: nothing a test topology holds needs a graceful stop (what the

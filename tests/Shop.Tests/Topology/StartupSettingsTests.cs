@@ -22,7 +22,11 @@ public sealed class StartupSettingsTests
         { DataProviders.Postgres, [$"ConnectionStrings:postgres=Host=localhost;Password={Password};Colour=blue"], "ConnectionStrings:postgres is not a PostgreSQL connection string" },
         { DataProviders.Postgres, [$"ConnectionStrings:postgres=Password={Password}"], "ConnectionStrings:postgres names no Host" },
         { DataProviders.Sqlite, ["Services:Replicas=2"], "Services:Replicas is 2, but the data is in SQLite files" },
-        { DataProviders.Sqlite, ["Services:Replicas=0"], "Services:Replicas is 0; it must be 1 or more" }
+        { DataProviders.Sqlite, ["Services:Replicas=0"], "Services:Replicas is 0; it must be 1 or more" },
+        { DataProviders.Sqlite, [$"Services:{ShopServices.Orders}:Replicas=3"], $"Services:{ShopServices.Orders}:Replicas is 3, but the data is in SQLite files" },
+        { DataProviders.Sqlite, ["Services:Replicas=2", $"Services:{ShopServices.Users}:Replicas=1"], "Services:Replicas is 2, but the data is in SQLite files" },
+        { DataProviders.Sqlite, ["Services:order:Replicas=1"],
+            $"Services:order:Replicas names no service of the shop; the services are {string.Join(", ", ShopServices.All.Append(ShopServices.Web))}" }
     };
 
     /// <summary>
