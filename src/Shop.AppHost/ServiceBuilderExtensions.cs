@@ -39,7 +39,8 @@ internal static class ServiceBuilderExtensions
 
         return service
             .WithProxiedAddressLimits(replicas)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithRollingRestart();
     }
 
     /// <summary>

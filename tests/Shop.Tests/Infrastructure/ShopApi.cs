@@ -122,6 +122,22 @@ public static class ShopApi
     public static async Task<PageDto<OrderSummaryDto>> OrdersOfAsync(this ShopTopology shop, int userId) =>
         await shop.As(Caller.Admin()).Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100");
 
+    /// <summary>Every order of a customer, page after page, as the admin lists them.</summary>
+    public static async Task<IReadOnlyList<OrderSummaryDto>> OrdersOfAllPagesAsync(this ShopTopology shop, int userId)
+    {
+        var admin = shop.As(Caller.Admin());
+        var orders = new List<OrderSummaryDto>();
+        for (var pageIndex = 0; ; pageIndex++)
+        {
+            var page = await admin.Orders.GetAsync<PageDto<OrderSummaryDto>>($"/orders?userId={userId}&pageSize=100&pageIndex={pageIndex}");
+            orders.AddRange(page.Items);
+            if (orders.Count >= page.TotalCount || page.Items.Count == 0)
+            {
+                return orders;
+            }
+        }
+    }
+
     public static async Task<T> GetAsync<T>(this HttpClient client, string uri) =>
         await (await client.GetAsync(uri, TestContext.Current.CancellationToken)).ReadAsync<T>(HttpStatusCode.OK);
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Shop.AppHost;
 
 namespace Shop.Tests.Infrastructure;
 
@@ -109,6 +110,16 @@ public sealed partial class ShopTopology
 
             return true;
         }, $"{replica.Id} did not start again.", StartTimeout);
+    }
+
+    /// <summary>
+    /// Runs the AppHost's command "Restart one at a time" on <paramref name="resource"/>, as the dashboard does from the
+    /// row of one of its replicas, and waits until every replica has been restarted.
+    /// </summary>
+    public async Task<ExecuteCommandResult> RestartOneAtATimeAsync(string resource)
+    {
+        var replica = (await ReplicasAsync(resource))[0];
+        return await _app.ResourceCommands.ExecuteCommandAsync(replica.Id, RollingRestartExtensions.CommandName).WaitAsync(TimeSpan.FromMinutes(10));
     }
 
     /// <summary>Where a service's process listens: the address the AppHost gave it (<c>ASPNETCORE_URLS</c>), behind the proxy.</summary>
