@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using k8s.Models;
+using Microsoft.Extensions.Hosting;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Deployment;
@@ -32,7 +33,9 @@ public sealed partial class KubernetesTests
         foreach (var service in KubernetesManifests.Deployments)
         {
             var deployment = rendered.DeploymentOf(service);
-            Assert.True(deployment.Spec.Replicas >= 2, $"{service} runs {deployment.Spec.Replicas} replicas.");
+            // The autoscaler keeps at least two (EachServiceAndTheWebAppScaleWithTheirCpu).
+            var autoscaler = Assert.Single(rendered.OfType<V2HorizontalPodAutoscaler>(), a => a.Metadata.Name == service);
+            Assert.True(autoscaler.Spec.MinReplicas >= 2, $"{service} may scale down to {autoscaler.Spec.MinReplicas} replicas.");
             // A rolling deploy never has fewer ready replicas than asked for.
             Assert.Equal("0", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
             var pods = deployment.Spec.Template.Metadata.Labels;
@@ -47,6 +50,56 @@ public sealed partial class KubernetesTests
             var budget = Assert.Single(rendered.OfType<V1PodDisruptionBudget>(), b => b.Metadata.Name == service);
             Assert.True(Selects(budget.Spec.Selector.MatchLabels, pods), $"{service}'s PodDisruptionBudget does not select its pods.");
             Assert.Equal("1", budget.Spec.MinAvailable.Value);
+        }
+    }
+
+    /// <summary>
+    /// Each scales with its CPU between bounds that let its disruption budget be kept while a node drains, and the
+    /// Deployment leaves the count to the autoscaler, which an apply would otherwise reset. A rolling update starts a
+    /// pod before it stops one, so capacity never falls below what runs, and the budget's one available pod stays.
+    /// </summary>
+    [Fact]
+    public async Task EachServiceAndTheWebAppScaleWithTheirCpuAndRollWithoutGoingBelowTheirDisruptionBudget()
+    {
+        var rendered = await KubernetesManifests.RenderAsync();
+        foreach (var service in KubernetesManifests.Deployments)
+        {
+            var deployment = rendered.DeploymentOf(service);
+            var autoscaler = Assert.Single(rendered.OfType<V2HorizontalPodAutoscaler>(), a => a.Metadata.Name == service);
+            Assert.Equal(("apps/v1", "Deployment", service),
+                (autoscaler.Spec.ScaleTargetRef.ApiVersion, autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.ScaleTargetRef.Name));
+            var cpu = Assert.Single(autoscaler.Spec.Metrics);
+            Assert.Equal(("Resource", "cpu", "Utilization"), (cpu.Type, cpu.Resource.Name, cpu.Resource.Target.Type));
+            Assert.InRange(cpu.Resource.Target.AverageUtilization!.Value, 50, 90);
+            var budget = Assert.Single(rendered.OfType<V1PodDisruptionBudget>(), b => b.Metadata.Name == service);
+            var minAvailable = int.Parse(budget.Spec.MinAvailable.Value, CultureInfo.InvariantCulture);
+            Assert.True(autoscaler.Spec.MinReplicas > minAvailable,
+                $"{service} may scale down to {autoscaler.Spec.MinReplicas}, which its budget of {minAvailable} available would not let a node drain.");
+            Assert.True(autoscaler.Spec.MaxReplicas > autoscaler.Spec.MinReplicas, $"{service} cannot scale out.");
+            Assert.Null(deployment.Spec.Replicas);
+
+            Assert.Equal("RollingUpdate", deployment.Spec.Strategy.Type);
+            Assert.Equal(("0", "1"), (deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value, deployment.Spec.Strategy.RollingUpdate.MaxSurge.Value));
+        }
+    }
+
+    /// <summary>
+    /// A stopped pod waits until it is out of its Service's endpoints, then drains on SIGTERM within the host's shutdown
+    /// timeout (.NET's 30 s, which no service changes), all within the grace period before it is killed.
+    /// </summary>
+    [Fact]
+    public async Task EachServiceAndTheWebAppStopTakingRequestsBeforeTheyDrainAndDrainWithinTheirGracePeriod()
+    {
+        var hostShutdownTimeout = new HostOptions().ShutdownTimeout;
+        var rendered = await KubernetesManifests.RenderAsync();
+        foreach (var service in KubernetesManifests.Deployments)
+        {
+            var pod = rendered.DeploymentOf(service).Spec.Template.Spec;
+            var pause = TimeSpan.FromSeconds(Assert.IsType<V1SleepAction>(pod.Containers[0].Lifecycle.PreStop.Sleep).Seconds);
+            Assert.InRange(pause, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15));
+            var grace = TimeSpan.FromSeconds(pod.TerminationGracePeriodSeconds!.Value);
+            Assert.True(grace >= pause + hostShutdownTimeout + TimeSpan.FromSeconds(5),
+                $"{service} is killed after {grace}, before a {pause} pause and a {hostShutdownTimeout} drain are over.");
         }
     }
 
