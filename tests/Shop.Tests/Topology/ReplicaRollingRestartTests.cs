@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.RegularExpressions;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -14,6 +15,8 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
 {
     private const int Customers = 6;
 
+    private static readonly TimeSpan PauseBetweenOrders = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long a client waits before it repeats a request whose answer did not come, or told it to wait.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
 
@@ -25,6 +28,7 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
         var product = await shop.CreateProductAsAdminAsync(stock: Stock);
         var customers = await Task.WhenAll(Enumerable.Range(0, Customers).Select(_ => shop.CreateCustomerAsync()));
         var before = await shop.ReplicasAsync(ShopServices.Orders);
+        var stopsBefore = GracefulStops(shop);
         var traffic = new Traffic();
 
         using var stop = new CancellationTokenSource();
@@ -45,6 +49,9 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
         Assert.Equal(ScaledOrdersFixture.OrdersReplicas, after.Count);
         Assert.Empty(after.Select(r => r.ProcessId).Intersect(before.Select(r => r.ProcessId)));
         Assert.True(traffic.Unexpected.IsEmpty, $"Answers a client should never get: {string.Join("; ", traffic.Unexpected)}");
+        // Each was stopped as an orchestrator stops a process, with a signal it drains on, not killed: the host says so.
+        await Eventually.HoldsAsync(() => Task.FromResult(GracefulStops(shop) - stopsBefore == ScaledOrdersFixture.OrdersReplicas),
+            $"Not every replica was stopped gracefully: {GracefulStops(shop) - stopsBefore} of {ScaledOrdersFixture.OrdersReplicas} said so.");
 
         // Every order acknowledged is stored, confirmed, and took its stock, and no order took stock unacknowledged.
         var stored = new List<OrderSummaryDto>();
@@ -56,6 +63,9 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
         Assert.Equal(traffic.Placed.Order(), stored.Select(o => o.Id).Order());
         Assert.Equal(Stock - stored.Count, await shop.StockAsync(product.Id));
     }
+
+    /// <summary>How many times a service's host has logged that it stops on a signal, finishing what it serves.</summary>
+    private static int GracefulStops(ShopTopology shop) => Regex.Count(shop.ServiceLogText, "Application is shutting down");
 
     /// <summary>A customer who places an order, reads it back, and starts again, until <paramref name="stop"/>.</summary>
     private static async Task ShopAsync(HttpClient orders, int productId, Traffic traffic, CancellationToken stop)
@@ -81,6 +91,8 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
             }
 
             traffic.Read();
+            // A customer, not a load generator: a few orders a second each.
+            await Task.Delay(PauseBetweenOrders, CancellationToken.None);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Shop.Tests.Infrastructure;
 
 namespace Shop.Tests.Topology;
@@ -6,7 +7,9 @@ namespace Shop.Tests.Topology;
 /// <summary>
 /// The orders service scaled alone: three replicas of it beside one of every other service
 /// (<c>--Services:Replicas=1 --Services:orders:Replicas=3</c>), and the shop behaves as one whichever replica a request
-/// reaches.
+/// reaches: no order oversold, one order per Idempotency-Key, a stranded order recovered once under the work lease, a
+/// cancel seen by every replica. The per-person write limit, one count in the cache for every replica, is shown on two
+/// replicas (<see cref="ReplicaLimitsFixture"/>); here it is set out of the way of the rolling restart's customers.
 /// </summary>
 [Collection(ScaledOrdersCollection.Name)]
 public sealed class ReplicaScaleOutTests(ScaledOrdersFixture fixture)
@@ -32,6 +35,30 @@ public sealed class ReplicaScaleOutTests(ScaledOrdersFixture fixture)
             responses.GroupBy(r => r.StatusCode).ToDictionary(g => g.Key, g => g.Count()));
         Assert.Equal(0, await shop.StockAsync(product.Id));
         Assert.Equal(30, (await shop.OrdersOfAsync(user.Id)).Items.Count(o => o.Status == "Confirmed"));
+    }
+
+    /// <summary>
+    /// Each of the three replicas looks for orders left Pending every half second; the work lease lets one of them take
+    /// over a stranded order, once.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderLeftPendingIsRecoveredOnceThoughThreeReplicasLookForIt()
+    {
+        var shop = await fixture.TopologyAsync();
+        var user = await shop.CreateCustomerAsync();
+        var product = await shop.CreateProductAsAdminAsync(stock: 10);
+        var orders = await shop.DatabaseAsync(ShopResources.OrdersDatabase);
+        var held = await orders.InsertStrandedOrderAsync(user.Id, product.Id, product.Price, 3, DatabaseBackdoor.NotDueUntilBackdated);
+        await (await shop.As(Caller.Service()).Products.ReserveAsync(held, (product.Id, 3))).ReadAsync<ReservationDto>(HttpStatusCode.Created);
+
+        await orders.BackdateOrderAsync(held, DatabaseBackdoor.LongAgo);
+
+        var recovered = $"Recovered order {held}:";
+        await Eventually.HoldsAsync(() => Task.FromResult(shop.ServiceLogText.Contains(recovered, StringComparison.Ordinal)), $"Order {held} was not recovered.");
+        await Eventually.HoldsThroughoutAsync(() => Task.FromResult(Regex.Count(shop.ServiceLogText, Regex.Escape(recovered)) == 1),
+            $"Order {held} was recovered more than once.", during: 10 * ReplicaTopologyFixture.RecoveryInterval);
+        Assert.Equal("Confirmed", (await shop.As(Caller.Customer(user.Id)).Orders.GetAsync<OrderDto>($"/orders/{held}")).Status);
+        Assert.Equal(7, await shop.StockAsync(product.Id));
     }
 
     /// <summary>
