@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Shop.Tests.Infrastructure;
@@ -35,14 +36,17 @@ public sealed class ReplicaRollingRestartTests(ScaledOrdersFixture fixture)
         var shoppers = customers.Select(customer => ShopAsync(shop.As(Caller.Customer(customer.Id)).Orders, product.Id, traffic, stop.Token)).ToList();
         // Traffic flows through every replica before the first one is restarted.
         await Eventually.HoldsAsync(() => Task.FromResult(traffic.Placed.Count >= 3 * Customers), "the customers place orders");
+        var restarting = Stopwatch.StartNew();
         var restart = await shop.RestartOneAtATimeAsync(ShopServices.Orders);
+        var restartTook = restarting.Elapsed;
         var placedByTheEnd = traffic.Placed.Count;
         await Eventually.HoldsAsync(() => Task.FromResult(traffic.Placed.Count >= placedByTheEnd + Customers), "the customers place orders after the restart");
         await stop.CancelAsync();
         await Task.WhenAll(shoppers);
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{traffic.Placed.Count} orders placed and {traffic.Reads} read during the restart; {traffic.Retries.Count} requests needed a retry: " +
+            $"The restart of {ScaledOrdersFixture.OrdersReplicas} replicas took {restartTook.TotalSeconds:0.0} s; from before it to after it, " +
+            $"{traffic.Placed.Count} orders were placed and {traffic.Reads} read back; {traffic.Retries.Count} requests needed a retry: " +
             string.Join("; ", traffic.Retries.GroupBy(r => r).Select(g => $"{g.Count()} x {g.Key}")));
         Assert.True(restart.Success, restart.Message);
         var after = await shop.ReplicasAsync(ShopServices.Orders);
