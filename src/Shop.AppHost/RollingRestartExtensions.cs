@@ -8,7 +8,8 @@ namespace Shop.AppHost;
 
 /// <summary>
 /// Restarts a service's replicas one at a time while the others serve, as a rolling update of a deployment does: each
-/// replica is stopped (SIGTERM: it takes no new request and finishes those in flight) and started again, and the next
+/// replica is stopped (with a signal the host drains on, as Kubernetes sends SIGTERM: it takes no new request and
+/// finishes those in flight) and started again, and the next
 /// only once the one before serves again: its own <c>/health</c> answers Healthy or Degraded, as a readiness probe asks.
 /// </summary>
 internal static class RollingRestartExtensions
